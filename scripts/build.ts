@@ -1,0 +1,34 @@
+// `npm run build`: the Lambda bundle, the web snippet (IIFE + ESM + .d.ts), with their sizes.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  buildLambda,
+  buildWebSnippet,
+  gzipBytes,
+  lambdaBundlePath,
+  lambdaOutDir,
+  projectRoot,
+  WEB_SNIPPET_GZIP_BUDGET_BYTES,
+  webSnippetOutDir,
+} from './esbuild-config.ts';
+
+const lambda = await buildLambda();
+writeFileSync(join(lambdaOutDir, 'meta.json'), JSON.stringify(lambda.metafile));
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+console.log(
+  `lambda  ${lambdaBundlePath.slice(projectRoot.length + 1)}  ${kb(statSync(lambdaBundlePath).size)} raw, ${kb(gzipBytes(lambdaBundlePath))} gzip`,
+);
+
+if (existsSync(join(projectRoot, 'web-snippet/src/index.ts'))) {
+  await buildWebSnippet();
+  execFileSync(join(projectRoot, 'node_modules/.bin/tsc'), ['-p', join(projectRoot, 'web-snippet/tsconfig.json')], {
+    stdio: 'inherit',
+  });
+  const iife = join(webSnippetOutDir, 'ownid-enroll.min.js');
+  const gz = gzipBytes(iife);
+  const verdict = gz <= WEB_SNIPPET_GZIP_BUDGET_BYTES ? 'within' : 'OVER';
+  console.log(
+    `snippet dist/web-snippet/ownid-enroll.min.js  ${readFileSync(iife).length} B raw, ${gz} B gzip (${verdict} the ${WEB_SNIPPET_GZIP_BUDGET_BYTES} B budget)`,
+  );
+}
