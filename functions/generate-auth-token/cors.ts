@@ -1,0 +1,17 @@
+// Exact-origin CORS with credentials. Never "*"; a disallowed or absent Origin gets no
+// Access-Control-Allow-Origin at all.
+
+export const PREFLIGHT_HEADERS = {
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Max-Age': '600',
+} as const;
+
+export function isAllowedOrigin(origin: string | undefined, allowedOrigins: readonly string[]): origin is string {
+  return origin !== undefined && allowedOrigins.includes(origin);
+}
+
+export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
+  if (!isAllowedOrigin(origin, allowedOrigins)) return { Vary: 'Origin' };
+  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+}

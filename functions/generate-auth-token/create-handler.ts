@@ -1,0 +1,110 @@
+// Wires a parsed Config into the middy handler: Secrets Manager or file key source, the session
+// verifiers, the boundary. handler.ts calls this once at cold start; tests call it per scenario.
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { Config } from './config.ts';
+import { enrollmentBoundary, enrollmentState } from './enrollment-boundary.ts';
+import type { ProxyResult } from './http-response.ts';
+import { type IssueDependencies, issueEnrollmentToken } from './issue-enrollment-token.ts';
+import { pemFile, secretsManagerSecret } from './key-sources.ts';
+import { formatEventLog, type LogSink, stdoutSink } from './request-log.ts';
+import { createIntrospectionVerifier } from './session/introspection.ts';
+import { createJwtSessionVerifier, type JwtSessionVerifier } from './session/jwt-session.ts';
+import { createSessionVerifier } from './session/verify-session.ts';
+import { createSigningKeyProvider, type GetSigningKey } from './signing-key.ts';
+
+export interface HandlerOptions {
+  readonly log?: LogSink;
+  readonly now?: () => number;
+  /** Overrides the Secrets Manager client (tests); by default one client is created per handler. */
+  readonly secretsManager?: SecretsManagerClient;
+}
+
+export interface EnrollmentHandler {
+  (event: APIGatewayProxyEvent, context: Context): Promise<ProxyResult>;
+}
+
+export interface EnrollmentRuntime {
+  readonly handler: EnrollmentHandler;
+  readonly getSigningKey: GetSigningKey;
+  readonly jwtSessions: JwtSessionVerifier | undefined;
+  /** Cold-start work: fetch the key and the JWKS now, so the first request does not wait. Never throws. */
+  readonly warmUp: () => Promise<void>;
+}
+
+export function createSecretsManagerClient(): SecretsManagerClient {
+  // Short timeouts: a hanging Secrets Manager must end in a 503 well inside the Lambda timeout.
+  return new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 1500 } });
+}
+
+export function createEnrollmentRuntime(config: Config, options: HandlerOptions = {}): EnrollmentRuntime {
+  const log = options.log ?? stdoutSink;
+  const now = options.now ?? Date.now;
+  const logEvent = (level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown>) =>
+    log(formatEventLog(level, message, fields, new Date(now()).toISOString()));
+
+  let secretsManager = options.secretsManager;
+  const sharedSecretsManager = () => {
+    secretsManager ??= createSecretsManagerClient();
+    return secretsManager;
+  };
+
+  const getSigningKey = createSigningKeyProvider({
+    readSecret:
+      config.keySource.kind === 'file'
+        ? pemFile(config.keySource.path)
+        : secretsManagerSecret(sharedSecretsManager(), config.keySource.secretId),
+    ttlSeconds: config.keyCacheTtlSeconds,
+    now,
+    onStaleKeyKept: (error) => logEvent('WARN', 'signing-key', { outcome: 'key_refresh_failed', detail: error.message }),
+  });
+
+  const jwtSessions =
+    config.cognito !== undefined || config.jwtIssuer !== undefined
+      ? createJwtSessionVerifier({
+          cognito: config.cognito,
+          cognitoJwksEndpoint: config.cognitoJwksEndpoint,
+          jwtIssuer: config.jwtIssuer,
+          now,
+        })
+      : undefined;
+  const introspect =
+    config.introspection === undefined
+      ? undefined
+      : createIntrospectionVerifier(config.introspection, {
+          now,
+          readSharedSecret:
+            config.introspection.sharedSecretId === undefined
+              ? undefined
+              : secretsManagerSecret(sharedSecretsManager(), config.introspection.sharedSecretId),
+        });
+
+  const deps: IssueDependencies = {
+    verifySession: createSessionVerifier(config, { verifyJwt: jwtSessions?.verify, introspect }),
+    getSigningKey,
+    token: config.token,
+    now,
+  };
+
+  const handler = middy<APIGatewayProxyEvent, ProxyResult, Error, Context>()
+    // Last resort only: the boundary answers every error it can see.
+    .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
+    .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log }))
+    .handler(async (event) => {
+      const { request, trace } = enrollmentState(event);
+      // The boundary's `after` turns this into the HTTP response.
+      return (await issueEnrollmentToken(request, deps, trace)) as unknown as ProxyResult;
+    });
+
+  async function warmUp() {
+    const [key, jwks] = await Promise.allSettled([getSigningKey(), jwtSessions?.hydrate()]);
+    if (key.status === 'rejected') {
+      logEvent('WARN', 'cold-start', { outcome: key.reason?.reason ?? 'key_unavailable', detail: key.reason?.message });
+    }
+    if (jwks.status === 'rejected') logEvent('WARN', 'cold-start', { outcome: 'jwks_unavailable', detail: 'JWKS not loaded at init' });
+  }
+
+  return { handler: handler as unknown as EnrollmentHandler, getSigningKey, jwtSessions, warmUp };
+}

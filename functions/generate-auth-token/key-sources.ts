@@ -1,0 +1,48 @@
+// Where the key text comes from: Secrets Manager (the deployed stack) or a PEM file (local server).
+import { readFile } from 'node:fs/promises';
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type ReadSecret, SecretMisconfiguredError, SecretUnavailableError } from './signing-key.ts';
+
+// Errors that retrying cannot fix: the configuration or the secret itself is wrong.
+const MISCONFIGURATION_ERRORS = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'DecryptionFailure',
+  'InvalidParameterException',
+  'InvalidRequestException',
+  'ValidationException',
+]);
+
+export function secretsManagerSecret(client: SecretsManagerClient, secretId: string): ReadSecret {
+  return async () => {
+    let secretString: string | undefined;
+    try {
+      ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'UnknownError';
+      if (MISCONFIGURATION_ERRORS.has(name)) {
+        const hint =
+          name === 'ResourceNotFoundException'
+            ? ' (the secret or its value does not exist yet: store the OwnID key with put-secret-value)'
+            : '';
+        throw new SecretMisconfiguredError(`GetSecretValue failed with ${name}${hint}`);
+      }
+      throw new SecretUnavailableError(`GetSecretValue failed with ${name}`);
+    }
+    if (secretString === undefined || secretString.trim() === '') {
+      throw new SecretMisconfiguredError('the secret has no SecretString (store the PEM as text, not binary)');
+    }
+    return secretString;
+  };
+}
+
+export function pemFile(path: string): ReadSecret {
+  return async () => {
+    try {
+      return await readFile(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new SecretMisconfiguredError(`OWNID_PRIVATE_KEY_FILE could not be read (${code})`);
+    }
+  };
+}

@@ -1,0 +1,84 @@
+// Turns the secret's text into the OwnID signing key. OwnID hands out PKCS#1 PEM; PKCS#8 works
+// too, bare or as JSON {"privateKey", "kid"}. Copy-paste damage is repaired; anything that is not
+// an RSA private key of at least 2048 bits is refused with a reason that never quotes the value.
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+
+export const MIN_RSA_BITS = 2048;
+
+export class PrivateKeyFormatError extends Error {
+  override readonly name = 'PrivateKeyFormatError';
+}
+
+export interface OwnIdPrivateKey {
+  /** The imported key, ready for WebCrypto signing (imported once per secret read). */
+  readonly cryptoKey: CryptoKey;
+  readonly kid: string | undefined;
+  readonly modulusBits: number;
+  /** HMAC key for hashing emails in logs: derived from the private key, so stable across instances and secret. */
+  readonly logHashKey: Buffer;
+}
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+const PRIVATE_KEY_LABELS = new Set(['RSA PRIVATE KEY', 'PRIVATE KEY']);
+
+export function parseSecretString(secretString: string): { pem: string; kid: string | undefined } {
+  let text = secretString.trim();
+  let kid: string | undefined;
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new PrivateKeyFormatError('the secret looks like JSON but does not parse');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new PrivateKeyFormatError('the secret JSON must be an object {"privateKey": "<PEM>", "kid": "<optional>"}');
+    }
+    const { privateKey, kid: kidValue } = parsed as Record<string, unknown>;
+    if (typeof privateKey !== 'string') throw new PrivateKeyFormatError('the secret JSON has no string "privateKey" field');
+    if (kidValue !== undefined && (typeof kidValue !== 'string' || kidValue === '' || kidValue.length > 256)) {
+      throw new PrivateKeyFormatError('the secret JSON "kid" must be a non-empty string of at most 256 characters');
+    }
+    text = privateKey.trim();
+    kid = kidValue;
+  }
+  // "\n" left escaped by a JSON or shell round trip, and CRLF line ends.
+  text = text.replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r/g, '');
+  const block = PEM_BLOCK.exec(text);
+  if (block === null) {
+    throw new PrivateKeyFormatError('the secret holds no PEM block (expected "-----BEGIN RSA PRIVATE KEY-----")');
+  }
+  const label = block[1] ?? '';
+  if (!PRIVATE_KEY_LABELS.has(label)) {
+    const what = label.includes('PUBLIC') ? 'a public key' : label.includes('EC') ? 'an EC key' : `a "${label}" block`;
+    throw new PrivateKeyFormatError(`the secret holds ${what}; the OwnID RSA private key is needed`);
+  }
+  // Re-wrap the base64 body: collapsed lines and stray spaces are the usual paste damage.
+  const body = (block[2] ?? '').replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]+=*$/.test(body)) throw new PrivateKeyFormatError('the PEM body is not base64');
+  const lines = body.match(/.{1,64}/g) ?? [];
+  return { pem: `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`, kid };
+}
+
+export async function importOwnIdPrivateKey(secretString: string): Promise<OwnIdPrivateKey> {
+  const { pem, kid } = parseSecretString(secretString);
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPrivateKey({ key: pem, format: 'pem' });
+  } catch {
+    throw new PrivateKeyFormatError('the PEM does not decode as a private key (truncated or corrupted)');
+  }
+  if (keyObject.asymmetricKeyType !== 'rsa') {
+    throw new PrivateKeyFormatError(`the secret holds a ${keyObject.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs an RSA key`);
+  }
+  const modulusBits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (modulusBits < MIN_RSA_BITS) {
+    throw new PrivateKeyFormatError(`the RSA key has ${modulusBits} bits; at least ${MIN_RSA_BITS} are required`);
+  }
+  const cryptoKey = keyObject.toCryptoKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']) as CryptoKey;
+  const logHashKey = createHash('sha256')
+    .update('ownid-enrollment/log-email-hash\0')
+    .update(keyObject.export({ type: 'pkcs1', format: 'der' }))
+    .digest();
+  return Object.freeze({ cryptoKey, kid, modulusBits, logHashKey });
+}

@@ -1,0 +1,128 @@
+// Opaque server-side sessions (express-session, Rails, Django, PHP, Spring): the site's own
+// endpoint says whose session a cookie is. Only the named cookies are forwarded, with a short
+// timeout, no redirects and a size cap; only a 200 JSON body with an email counts as a session.
+// 401/403 mean "no session"; anything else is a 503, never a 200.
+import { createHash } from 'node:crypto';
+import type { IntrospectionSessionConfig } from '../config.ts';
+import { isAcceptableEmail } from '../email.ts';
+import { DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
+import type { CookieJar } from '../http-request.ts';
+import type { ReadSecret } from '../signing-key.ts';
+
+export const MAX_INTROSPECTION_BODY_BYTES = 16 * 1024;
+/** Header carrying the shared token, so the site can tell the caller is this function. */
+export const INTROSPECTION_TOKEN_HEADER = 'X-OwnID-Enrollment-Token';
+const SHARED_TOKEN_CACHE_MS = 300_000;
+const MAX_CACHE_ENTRIES = 1000;
+
+export interface IntrospectionOptions {
+  readonly now?: () => number;
+  readonly readSharedSecret: ReadSecret | undefined;
+}
+
+export function createIntrospectionVerifier(
+  config: IntrospectionSessionConfig,
+  options: IntrospectionOptions,
+): (cookies: CookieJar) => Promise<string> {
+  const now = options.now ?? Date.now;
+  // Keyed by a hash of the forwarded cookies, never by their values.
+  const cache = new Map<string, { email: string; expiresAt: number }>();
+  const getSharedToken = options.readSharedSecret === undefined ? undefined : cachedSecret(options.readSharedSecret, now);
+
+  return async function introspect(cookies) {
+    const cookieHeader = config.cookieNames
+      .flatMap((name) => {
+        if (cookies.isAmbiguous(name)) throw new UnauthorizedError('malformed', 'conflicting session cookies');
+        const raw = cookies.getRaw(name);
+        return raw === undefined || raw === '' ? [] : [`${name}=${raw}`];
+      })
+      .join('; ');
+    if (cookieHeader === '') throw new UnauthorizedError('no_session');
+
+    const cacheKey = config.cacheSeconds > 0 ? createHash('sha256').update(cookieHeader).digest('base64url') : undefined;
+    if (cacheKey !== undefined) {
+      const hit = cache.get(cacheKey);
+      if (hit !== undefined && hit.expiresAt > now()) return hit.email;
+      if (hit !== undefined) cache.delete(cacheKey);
+    }
+
+    const headers: Record<string, string> = { Cookie: cookieHeader, Accept: 'application/json' };
+    if (getSharedToken !== undefined) headers[INTROSPECTION_TOKEN_HEADER] = await getSharedToken();
+
+    const body = await callSessionEndpoint(config, headers);
+    const email = body.email;
+    if (email === undefined) throw new DependencyUnavailableError('introspection_unavailable', 'response has no email');
+    if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
+    if (body.email_verified === false) throw new ForbiddenError('email_unverified');
+
+    if (cacheKey !== undefined) {
+      if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+      cache.set(cacheKey, { email, expiresAt: now() + config.cacheSeconds * 1000 });
+    }
+    return email;
+  };
+}
+
+async function callSessionEndpoint(config: IntrospectionSessionConfig, headers: Record<string, string>): Promise<Record<string, unknown>> {
+  const unavailable = (detail: string) => new DependencyUnavailableError('introspection_unavailable', detail);
+  let response: Response;
+  try {
+    response = await fetch(config.url, { method: 'GET', headers, redirect: 'manual', signal: AbortSignal.timeout(config.timeoutMs) });
+  } catch (error) {
+    throw unavailable(`session endpoint unreachable (${error instanceof Error ? error.name : 'error'})`);
+  }
+  if (response.status === 401 || response.status === 403) {
+    await response.body?.cancel();
+    throw new UnauthorizedError('no_session', `session endpoint answered ${response.status}`);
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw unavailable(`session endpoint answered ${response.status}`);
+  }
+  const text = await readCapped(response, MAX_INTROSPECTION_BODY_BYTES).catch((error: Error) => {
+    throw unavailable(error.message);
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw unavailable('session endpoint body is not JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw unavailable('session endpoint body is not a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += chunk.byteLength;
+    if (total > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new Error('session endpoint body too large');
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function cachedSecret(read: ReadSecret, now: () => number): () => Promise<string> {
+  let cached: { value: string; expiresAt: number } | undefined;
+  let inFlight: Promise<string> | undefined;
+  return async () => {
+    if (cached !== undefined && cached.expiresAt > now()) return cached.value;
+    inFlight ??= read()
+      .then((value) => {
+        cached = { value: value.trim(), expiresAt: now() + SHARED_TOKEN_CACHE_MS };
+        return cached.value;
+      })
+      .catch((error: Error) => {
+        if (cached !== undefined) return cached.value;
+        throw new DependencyUnavailableError('introspection_unavailable', `shared token unavailable: ${error.name}`);
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
+}

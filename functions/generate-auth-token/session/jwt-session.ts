@@ -1,0 +1,170 @@
+// Verifies a session JWT from Cognito or from the configured issuer, with aws-jwt-verify.
+// The token's unverified `iss` only chooses which verifier runs; that verifier checks everything
+// again. Library errors become reason codes; their messages stay in the function.
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import {
+  CognitoJwtInvalidClientIdError,
+  CognitoJwtInvalidTokenUseError,
+  FetchError,
+  JwksNotAvailableInCacheError,
+  JwksValidationError,
+  JwtBaseError,
+  JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
+import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import type { CognitoSessionConfig, JwtIssuerSessionConfig } from '../config.ts';
+import { DependencyUnavailableError, ForbiddenError, type ReasonCode, UnauthorizedError } from '../errors.ts';
+import { isAcceptableEmail } from '../email.ts';
+import { BoundedJwksFetcher } from './jwks-fetcher.ts';
+import { inspectJwt } from './jwt-shape.ts';
+
+/** Clock skew tolerated for `iat` in the future. */
+const IAT_LEEWAY_SECONDS = 60;
+/** A session that claims to last longer than this is not a session. */
+const MAX_SESSION_LIFETIME_SECONDS = 400 * 24 * 3600;
+/** After an unknown kid, the JWKS is not downloaded again for this long. */
+export const JWKS_COOLDOWN_SECONDS = 10;
+
+export interface JwtSessionOptions {
+  readonly cognito: CognitoSessionConfig | undefined;
+  readonly cognitoJwksEndpoint: string | undefined;
+  readonly jwtIssuer: JwtIssuerSessionConfig | undefined;
+  readonly now?: () => number;
+  readonly jwksTimeoutMs?: number;
+}
+
+export interface JwtSessionVerifier {
+  /** Resolves to the session's verified email, or throws an EnrollmentError. */
+  verify(token: string): Promise<string>;
+  /** Downloads the JWKS ahead of the first request (cold start); failures are left for later. */
+  hydrate(): Promise<void>;
+}
+
+type AnyVerifier = { verify(jwt: string): Promise<Record<string, unknown>>; hydrate(): Promise<void> };
+
+interface IssuerRoute {
+  readonly verifier: AnyVerifier;
+  readonly algorithms: ReadonlySet<string>;
+  readonly emailOf: (payload: Record<string, unknown>) => string;
+}
+
+export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSessionVerifier {
+  const now = options.now ?? Date.now;
+  const cognitoEndpoint = options.cognitoJwksEndpoint;
+  const fetcher = new BoundedJwksFetcher({
+    timeoutMs: options.jwksTimeoutMs,
+    rewriteUrl:
+      cognitoEndpoint === undefined
+        ? undefined
+        : (url) => url.replace(/^https:\/\/(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com/, cognitoEndpoint),
+  });
+  const jwksCache = new SimpleJwksCache({
+    fetcher,
+    penaltyBox: new SimplePenaltyBox({ waitSeconds: JWKS_COOLDOWN_SECONDS }),
+  });
+  const routes = new Map<string, IssuerRoute>();
+
+  if (options.cognito !== undefined) {
+    const { userPoolId, region, clientIds } = options.cognito;
+    const verifier = CognitoJwtVerifier.create(
+      { userPoolId, tokenUse: 'id', clientId: [...clientIds] },
+      { jwksCache },
+    ) as unknown as AnyVerifier;
+    const route: IssuerRoute = { verifier, algorithms: new Set(['RS256']), emailOf: cognitoEmail };
+    routes.set(`https://cognito-idp.${region}.amazonaws.com/${userPoolId}`, route);
+    routes.set(`https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`, route);
+  }
+  if (options.jwtIssuer !== undefined) {
+    const { issuer, jwksUrl, audience, emailClaim } = options.jwtIssuer;
+    const verifier = JwtVerifier.create(
+      { issuer, audience: [...audience], jwksUri: jwksUrl },
+      { jwksCache },
+    ) as unknown as AnyVerifier;
+    routes.set(issuer, {
+      verifier,
+      algorithms: new Set(['RS256', 'ES256']),
+      emailOf: (payload) => issuerEmail(payload, emailClaim),
+    });
+  }
+
+  return {
+    async verify(token) {
+      const { header, payload } = inspectJwt(token);
+      const route = typeof payload.iss === 'string' ? routes.get(payload.iss) : undefined;
+      if (route === undefined) throw new UnauthorizedError('bad_issuer');
+      if (!route.algorithms.has(header.alg as string)) throw new UnauthorizedError('alg_not_allowed');
+      checkTimes(payload, now() / 1000);
+      let verified: Record<string, unknown>;
+      try {
+        verified = await route.verifier.verify(token);
+      } catch (error) {
+        throw toEnrollmentError(error);
+      }
+      return route.emailOf(verified);
+    },
+    async hydrate() {
+      const unique = new Set([...routes.values()].map((route) => route.verifier));
+      await Promise.all([...unique].map((verifier) => verifier.hydrate()));
+    },
+  };
+}
+
+// aws-jwt-verify treats `exp` as optional and ignores `iat`; a session must expire and not come from the future.
+function checkTimes(payload: Record<string, unknown>, nowSeconds: number): void {
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new UnauthorizedError('malformed', 'exp missing or not a number');
+  if (exp > nowSeconds + MAX_SESSION_LIFETIME_SECONDS) throw new UnauthorizedError('malformed', 'exp implausibly far');
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
+    throw new UnauthorizedError('malformed', 'iat not a number');
+  }
+  if (typeof iat === 'number' && iat > nowSeconds + IAT_LEEWAY_SECONDS) throw new UnauthorizedError('not_yet_valid');
+}
+
+function cognitoEmail(payload: Record<string, unknown>): string {
+  const email = payload.email;
+  if (email === undefined) throw new ForbiddenError('email_missing');
+  if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
+  // Cognito always states email_verified; anything but true means not verified.
+  if (payload.email_verified !== true && payload.email_verified !== 'true') throw new ForbiddenError('email_unverified');
+  return email;
+}
+
+function issuerEmail(payload: Record<string, unknown>, claim: string): string {
+  const email = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
+  if (email === undefined) throw new ForbiddenError('email_missing');
+  if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
+  // Issuers that do not state email_verified are trusted to issue verified emails only.
+  if (payload.email_verified === false || payload.email_verified === 'false') throw new ForbiddenError('email_unverified');
+  return email;
+}
+
+const REASONS: readonly [new (...args: never[]) => Error, ReasonCode][] = [
+  [JwtExpiredError, 'expired'],
+  [JwtNotBeforeError, 'not_yet_valid'],
+  [JwtInvalidSignatureError, 'bad_signature'],
+  [JwtInvalidSignatureAlgorithmError, 'alg_not_allowed'],
+  [JwtInvalidIssuerError, 'bad_issuer'],
+  [JwtInvalidAudienceError, 'bad_audience'],
+  [CognitoJwtInvalidClientIdError, 'bad_client'],
+  [CognitoJwtInvalidTokenUseError, 'bad_token_use'],
+  [KidNotFoundInJwksError, 'bad_signature'],
+  [WaitPeriodNotYetEndedJwkError, 'bad_signature'],
+  [JwtWithoutValidKidError, 'bad_signature'],
+];
+
+function toEnrollmentError(error: unknown): Error {
+  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError || error instanceof JwksValidationError) {
+    return new DependencyUnavailableError('jwks_unavailable', error.message);
+  }
+  for (const [type, reason] of REASONS) if (error instanceof type) return new UnauthorizedError(reason, error.message);
+  if (error instanceof JwtBaseError) return new UnauthorizedError('malformed', error.message);
+  return error instanceof Error ? error : new Error(String(error));
+}

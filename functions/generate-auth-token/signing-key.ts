@@ -1,0 +1,74 @@
+// The signing key, read from its source (Secrets Manager or a file) and cached. One read in
+// flight at a time; a failed refresh keeps the cached key and retries after a short back-off,
+// so a Secrets Manager outage does not take down an instance that already has the key.
+import { DependencyUnavailableError, MisconfigurationError } from './errors.ts';
+import { importOwnIdPrivateKey, type OwnIdPrivateKey, PrivateKeyFormatError } from './private-key.ts';
+
+/** Reads the secret text. Throws SecretUnavailableError (retryable) or SecretMisconfiguredError. */
+export type ReadSecret = () => Promise<string>;
+
+export class SecretUnavailableError extends Error {
+  override readonly name = 'SecretUnavailableError';
+}
+export class SecretMisconfiguredError extends Error {
+  override readonly name = 'SecretMisconfiguredError';
+}
+
+export interface SigningKeyProviderOptions {
+  readonly readSecret: ReadSecret;
+  readonly ttlSeconds: number;
+  readonly now?: () => number;
+  /** Called when a refresh fails but a cached key stays in use. */
+  readonly onStaleKeyKept?: (error: Error) => void;
+  /** How long a failed refresh backs off while the cached key is served. */
+  readonly retryAfterFailureMs?: number;
+}
+
+export type GetSigningKey = () => Promise<OwnIdPrivateKey>;
+
+export function createSigningKeyProvider(options: SigningKeyProviderOptions): GetSigningKey {
+  const now = options.now ?? Date.now;
+  const ttlMs = options.ttlSeconds * 1000;
+  const retryAfterFailureMs = options.retryAfterFailureMs ?? 30_000;
+  let cached: { key: OwnIdPrivateKey; refreshAt: number } | undefined;
+  let inFlight: Promise<OwnIdPrivateKey> | undefined;
+
+  async function load(): Promise<OwnIdPrivateKey> {
+    let secretString: string;
+    try {
+      secretString = await options.readSecret();
+    } catch (error) {
+      if (error instanceof SecretMisconfiguredError) throw new MisconfigurationError('key_invalid', error.message);
+      throw new DependencyUnavailableError('key_unavailable', error instanceof Error ? error.message : 'secret read failed');
+    }
+    try {
+      return await importOwnIdPrivateKey(secretString);
+    } catch (error) {
+      const detail = error instanceof PrivateKeyFormatError ? error.message : 'the key could not be imported';
+      throw new MisconfigurationError('key_invalid', detail);
+    }
+  }
+
+  function refresh(): Promise<OwnIdPrivateKey> {
+    inFlight ??= load()
+      .then((key) => {
+        cached = { key, refreshAt: now() + ttlMs };
+        return key;
+      })
+      .catch((error: Error) => {
+        if (cached === undefined) throw error;
+        cached.refreshAt = now() + retryAfterFailureMs;
+        options.onStaleKeyKept?.(error);
+        return cached.key;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  }
+
+  return function getSigningKey() {
+    if (cached !== undefined && now() < cached.refreshAt) return Promise.resolve(cached.key);
+    return refresh();
+  };
+}

@@ -1,0 +1,110 @@
+// A protocol-level stand-in for AWS Secrets Manager on 127.0.0.1: it speaks the JSON 1.1 protocol
+// (`X-Amz-Target: secretsmanager.GetSecretValue`) that the real AWS SDK v3 client sends when
+// AWS_ENDPOINT_URL_SECRETS_MANAGER points at it. Each test sets the secrets and the failure mode.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type SecretsManagerMode =
+  | 'ok'
+  | 'internal-error'
+  | 'throttling'
+  | 'hang'
+  | 'slow'
+  | 'not-found'
+  | 'access-denied';
+
+export interface SecretsManagerStandIn {
+  readonly url: string;
+  /** SecretId -> SecretString */
+  readonly secrets: Map<string, string>;
+  mode: SecretsManagerMode;
+  slowMs: number;
+  /** GetSecretValue calls received, in order. */
+  readonly calls: string[];
+  close(): Promise<void>;
+}
+
+export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandIn> {
+  const hanging = new Set<ServerResponse>();
+  const standIn = {
+    url: '',
+    secrets: new Map<string, string>(),
+    mode: 'ok' as SecretsManagerMode,
+    slowMs: 300,
+    calls: [] as string[],
+    close: async () => {},
+  };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const target = req.headers['x-amz-target'];
+      const error = (status: number, type: string, message: string) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
+        res.end(JSON.stringify({ __type: type, message }));
+      };
+      if (target !== 'secretsmanager.GetSecretValue') return error(400, 'UnknownOperationException', 'unknown operation');
+      let secretId = '';
+      try {
+        secretId = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId ?? '');
+      } catch {
+        return error(400, 'SerializationException', 'bad body');
+      }
+      standIn.calls.push(secretId);
+      const answer = () => {
+        const secretString = standIn.secrets.get(secretId);
+        if (secretString === undefined) {
+          return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        }
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(
+          JSON.stringify({
+            ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${secretId}-AbCdEf`,
+            Name: secretId,
+            SecretString: secretString,
+            VersionId: 'v1',
+            VersionStages: ['AWSCURRENT'],
+            CreatedDate: 1_700_000_000,
+          }),
+        );
+      };
+      switch (standIn.mode) {
+        case 'internal-error':
+          return error(500, 'InternalServiceError', 'boom');
+        case 'throttling':
+          return error(400, 'ThrottlingException', 'Rate exceeded');
+        case 'not-found':
+          return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        case 'access-denied':
+          return error(400, 'AccessDeniedException', 'not authorized');
+        case 'hang':
+          hanging.add(res);
+          return undefined;
+        case 'slow':
+          setTimeout(answer, standIn.slowMs);
+          return undefined;
+        default:
+          return answer();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  standIn.close = () =>
+    new Promise<void>((resolve) => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return standIn;
+}
+
+/** The environment the real SDK needs to reach the stand-in (no real credentials, no real AWS). */
+export function secretsManagerEnv(url: string): Record<string, string> {
+  return {
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIATESTSTANDIN00000',
+    AWS_SECRET_ACCESS_KEY: 'test-secret-for-stand-in-only',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: url,
+  };
+}
