@@ -21,9 +21,10 @@ export const lambdaBuildOptions: BuildOptions = {
   platform: 'node',
   format: 'esm',
   target: 'node24',
-  // Prefer ESM builds ("module") so the AWS SDK does not arrive as CommonJS with dynamic requires.
+  // Prefer ESM builds (the "module" field and export condition): the AWS SDK's "node" condition points at
+  // CommonJS builds whose dynamic requires of node: built-ins fail in an .mjs bundle.
   mainFields: ['module', 'main'],
-  conditions: ['node', 'import'],
+  conditions: ['module'],
   minify: true,
   treeShaking: true,
   legalComments: 'none',

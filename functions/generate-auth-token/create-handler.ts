@@ -35,8 +35,12 @@ export interface EnrollmentRuntime {
 }
 
 export function createSecretsManagerClient(): SecretsManagerClient {
-  // Short timeouts: a hanging Secrets Manager must end in a 503 well inside the Lambda timeout.
-  return new SecretsManagerClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 1500 } });
+  // Short timeouts: a hanging Secrets Manager must end in a 503 well inside the Lambda timeout
+  // (two attempts of at most 1.2 s each; without throwOnRequestTimeout the SDK only warns).
+  return new SecretsManagerClient({
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 1200, throwOnRequestTimeout: true },
+  });
 }
 
 export function createEnrollmentRuntime(config: Config, options: HandlerOptions = {}): EnrollmentRuntime {

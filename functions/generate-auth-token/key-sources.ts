@@ -13,11 +13,16 @@ const MISCONFIGURATION_ERRORS = new Set([
   'ValidationException',
 ]);
 
+/** Hard bound on one secret read, retries included: well inside the 5 s Lambda timeout. */
+export const SECRET_READ_BUDGET_MS = 3000;
+
 export function secretsManagerSecret(client: SecretsManagerClient, secretId: string): ReadSecret {
   return async () => {
     let secretString: string | undefined;
     try {
-      ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId })));
+      ({ SecretString: secretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }), {
+        abortSignal: AbortSignal.timeout(SECRET_READ_BUDGET_MS),
+      }));
     } catch (error) {
       const name = error instanceof Error ? error.name : 'UnknownError';
       if (MISCONFIGURATION_ERRORS.has(name)) {

@@ -46,7 +46,7 @@ export function parseSecretString(secretString: string): { pem: string; kid: str
   text = text.replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r/g, '');
   const block = PEM_BLOCK.exec(text);
   if (block === null) {
-    throw new PrivateKeyFormatError('the secret holds no PEM block (expected "-----BEGIN RSA PRIVATE KEY-----")');
+    throw new PrivateKeyFormatError('the secret holds no PEM block (expected the OwnID RSA private key in PEM form)');
   }
   const label = block[1] ?? '';
   if (!PRIVATE_KEY_LABELS.has(label)) {

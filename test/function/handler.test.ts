@@ -6,16 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restEvent } from '../support/events.ts';
 import {
   ALLOWED_ORIGIN,
+  AUDIENCE,
   CLIENT_ID,
   COGNITO_ISSUER,
   cognitoIdToken,
   createTestFunction,
+  ISSUER,
+  ISSUER_KID,
   issuerSession,
   type Stand,
   startStand,
   USER_POOL_ID,
 } from '../support/scenario.ts';
-import { decodeJwt } from '../support/tokens.ts';
+import { ecKey, rsaKey } from '../support/keys.ts';
+import { decodeJwt, hs256WithPublicKey, sessionJwt, unsignedJwt } from '../support/tokens.ts';
 
 let stand: Stand;
 beforeAll(async () => {
@@ -75,3 +79,228 @@ describe('200: a valid session gets {email, token}', () => {
     expect(COGNITO_ISSUER).toContain(USER_POOL_ID);
   });
 });
+
+describe('401: no verified session', () => {
+  it.each([
+    ['no credentials at all', {}],
+    ['a cookie that is not a session cookie', { Cookie: 'theme=dark' }],
+    ['a bearer that is not a JWT', { Authorization: 'Bearer not-a-jwt' }],
+    ['a Basic credential', { Authorization: 'Basic YWRhOnB3' }],
+  ])('%s', async (_label, headers) => {
+    const fn = createTestFunction(stand.env);
+    const result = await fn.invoke(restEvent({ headers, body: JSON.stringify({ email: 'victim@example.com' }) }));
+    expect(result.statusCode).toBe(401);
+    expect(result.body).toBe('{"message":"Unauthorized"}');
+    expect(result.headers).toMatchObject(SECURITY);
+    expectNoToken(result);
+  });
+
+  it('never reads identity from the body', async () => {
+    const fn = createTestFunction(stand.env);
+    const bearer = await issuerSession(stand);
+    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` }, body: '{"email":"victim@example.com"}' }));
+    expect(JSON.parse(result.body).email).toBe('ada@example.com');
+  });
+});
+
+describe('forged and wrong tokens are 401 with a reason code', () => {
+  it.each([
+    ['alg none, empty signature', async () => unsignedJwt({ alg: 'none', typ: 'JWT', kid: ISSUER_KID }, claims()), 'malformed'],
+    ['alg none, with a signature', async () => unsignedJwt({ alg: 'none', typ: 'JWT', kid: ISSUER_KID }, claims(), 'c2ln'), 'alg_not_allowed'],
+    ['HS256 signed with the issuer public key', async (s: Stand) => hs256WithPublicKey({ kid: ISSUER_KID }, claims(), s.issuerKey.publicPem), 'alg_not_allowed'],
+    ['a foreign key with the issuer kid', async (s: Stand) => sessionJwt(claims(), rsaKey('attacker').privateKey, { kid: ISSUER_KID }), 'bad_signature'],
+    ['an unknown kid', async (s: Stand) => sessionJwt(claims(), s.issuerKey.privateKey, { kid: 'nobody' }), 'bad_signature'],
+    ['expired', async (s: Stand) => issuerSession(s, { iat: NOW() - 7200, exp: NOW() - 3600 }), 'expired'],
+    ['not yet valid (nbf)', async (s: Stand) => issuerSession(s, { nbf: NOW() + 3600 }), 'not_yet_valid'],
+    ['issued in the future (iat)', async (s: Stand) => issuerSession(s, { iat: NOW() + 3600 }), 'not_yet_valid'],
+    ['wrong issuer', async (s: Stand) => issuerSession(s, { iss: 'https://evil.test' }), 'bad_issuer'],
+    ['wrong audience', async (s: Stand) => issuerSession(s, { aud: 'another-api' }), 'bad_audience'],
+    ['no exp', async (s: Stand) => issuerSession(s, { exp: undefined }), 'malformed'],
+    ['Cognito access token instead of ID token', async (s: Stand) => cognitoIdToken(s, { token_use: 'access', client_id: CLIENT_ID, aud: undefined }), 'bad_token_use'],
+    ['Cognito ID token for another client', async (s: Stand) => cognitoIdToken(s, { aud: 'other-client' }), 'bad_client'],
+    ['Cognito token signed by the issuer key', async (s: Stand) => cognitoIdToken(s, {}, s.issuerKey.privateKey), 'bad_signature'],
+  ])('%s', async (_label, makeToken, reason) => {
+    const fn = createTestFunction(stand.env);
+    const token = await makeToken(stand);
+    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${token}` } }));
+    expect(result.statusCode).toBe(401);
+    expect(result.body).toBe('{"message":"Unauthorized"}');
+    expect(JSON.parse(fn.logs.at(-1)!)).toMatchObject({ outcome: reason, status: 401, source: 'bearer' });
+  });
+});
+
+describe('403: a valid session that may not enroll', () => {
+  it('email_verified false (issuer) and missing (Cognito)', async () => {
+    const fn = createTestFunction(stand.env);
+    const unverified = await issuerSession(stand, { email_verified: false });
+    const cognitoMissing = await cognitoIdToken(stand, { email_verified: undefined });
+    for (const token of [unverified, cognitoMissing]) {
+      const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${token}` } }));
+      expect(result.statusCode).toBe(403);
+      expect(result.body).toBe('{"message":"Forbidden"}');
+      expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('email_unverified');
+    }
+  });
+
+  it('a malformed email', async () => {
+    const fn = createTestFunction(stand.env);
+    const token = await issuerSession(stand, { email: 'ada@example.com\r\nX: y' });
+    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${token}` } }));
+    expect(result.statusCode).toBe(403);
+    expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('email_invalid');
+  });
+
+  it('a cookie session from a present, disallowed Origin: refused before verification, no CORS headers', async () => {
+    const fn = createTestFunction(stand.env);
+    const fetchesBefore = stand.jwks.requests.length;
+    const result = await fn.invoke(restEvent({ headers: { Cookie: 'app_session=x.y.z', Origin: 'https://evil.test' } }));
+    expect(result.statusCode).toBe(403);
+    expect(result.headers['Access-Control-Allow-Origin']).toBeUndefined();
+    expect(JSON.parse(fn.logs.at(-1)!)).toMatchObject({ outcome: 'origin_not_allowed', source: 'cookie' });
+    expect(stand.jwks.requests.length).toBe(fetchesBefore);
+  });
+
+  it('a cookie session without Origin (same-site navigation, curl) is verified normally', async () => {
+    const fn = createTestFunction(stand.env);
+    const session = await issuerSession(stand);
+    const result = await fn.invoke(restEvent({ headers: { Cookie: `app_session=${session}` } }));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+});
+
+describe('405, preflight and CORS', () => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH', 'HEAD'])('%s is 405 with Allow', async (method) => {
+    const fn = createTestFunction(stand.env);
+    const result = await fn.invoke(restEvent({ method, headers: { Origin: ALLOWED_ORIGIN } }));
+    expect(result.statusCode).toBe(405);
+    expect(result.body).toBe('{"message":"Method Not Allowed"}');
+    expect(result.headers).toMatchObject({ Allow: 'POST, OPTIONS', ...SECURITY, 'Access-Control-Allow-Origin': ALLOWED_ORIGIN });
+  });
+
+  it('OPTIONS from an allowed origin: 204 echoing it exactly', async () => {
+    const fn = createTestFunction(stand.env);
+    const result = await fn.invoke(
+      restEvent({ method: 'OPTIONS', headers: { Origin: 'https://admin.example.com', 'Access-Control-Request-Method': 'POST' } }),
+    );
+    expect(result.statusCode).toBe(204);
+    expect(result.headers).toMatchObject({
+      'Access-Control-Allow-Origin': 'https://admin.example.com',
+      'Access-Control-Allow-Credentials': 'true',
+      Vary: 'Origin',
+    });
+    expect(result.headers['Access-Control-Allow-Methods']).toContain('POST');
+    expect(result.headers['Access-Control-Allow-Headers']).toMatch(/Authorization.*Content-Type/);
+  });
+
+  it('OPTIONS from another origin gets no CORS headers', async () => {
+    const fn = createTestFunction(stand.env);
+    const result = await fn.invoke(restEvent({ method: 'OPTIONS', headers: { Origin: 'https://evil.test' } }));
+    expect(result.statusCode).toBe(403);
+    expect(JSON.stringify(result.headers)).not.toContain('Access-Control-Allow-Origin');
+  });
+
+  it('no ALLOWED_ORIGINS: no CORS at all', async () => {
+    const { ALLOWED_ORIGINS: _, ...env } = stand.env;
+    const fn = createTestFunction(env);
+    const bearer = await issuerSession(stand);
+    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}`, Origin: ALLOWED_ORIGIN } }));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+});
+
+describe('the key: formats, cache and failures', () => {
+  it('PKCS#8 in JSON with a kid, and the session-creation profile', async () => {
+    stand.secretsManager.secrets.set('ownid/json', JSON.stringify({ privateKey: stand.ownIdKey.pkcs8Pem, kid: 'ownid-7' }));
+    const fn = createTestFunction({
+      ...stand.env,
+      OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/json',
+      TOKEN_PROFILE: 'session-creation',
+      TOKEN_SITE_URL: 'https://www.example.com',
+      TOKEN_TTL_SECONDS: '120',
+    });
+    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+    expect(result.statusCode).toBe(200);
+    const { payload, protectedHeader } = await jwtVerify(JSON.parse(result.body).token, createPublicKey(stand.ownIdKey.publicPem), {
+      issuer: 'https://www.example.com',
+      audience: 'https://www.example.com',
+    });
+    expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'ownid-7' });
+    expect(payload.sub).toBe('Email:ada@example.com');
+    expect(payload.exp! - payload.iat!).toBe(120);
+    expect(payload.authorization_details).toEqual([{ type: 'sessionCreation', iat: payload.iat, exp: payload.iat! + 120 }]);
+  });
+
+  it('N requests, one GetSecretValue', async () => {
+    stand.secretsManager.secrets.set('ownid/cache', stand.ownIdKey.pkcs1Pem);
+    const fn = createTestFunction({ ...stand.env, OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/cache' });
+    const bearer = await issuerSession(stand);
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` } }))),
+    );
+    expect(results.every((r) => r.statusCode === 200)).toBe(true);
+    expect(stand.secretsManager.calls.filter((id) => id === 'ownid/cache')).toHaveLength(1);
+  });
+
+  it.each([
+    ['internal-error', 503, 'key_unavailable'],
+    ['throttling', 503, 'key_unavailable'],
+    ['hang', 503, 'key_unavailable'],
+    ['not-found', 500, 'key_invalid'],
+    ['access-denied', 500, 'key_invalid'],
+  ] as const)('Secrets Manager %s with nothing cached -> %i %s', async (mode, status, reason) => {
+    const fn = createTestFunction(stand.env);
+    stand.secretsManager.mode = mode;
+    try {
+      const started = Date.now();
+      const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(result.statusCode).toBe(status);
+      expectNoToken(result);
+      if (status === 503) {
+        expect(result.headers['Retry-After']).toBe('5');
+        expect(result.body).toBe('{"message":"Service Unavailable"}');
+      } else {
+        expect(result.body).toBe('{"message":"Internal Server Error"}');
+      }
+      expect(JSON.parse(fn.logs.at(-1)!)).toMatchObject({ outcome: reason, status });
+    } finally {
+      stand.secretsManager.mode = 'ok';
+    }
+  });
+
+  it.each([
+    ['a public key', () => rsaKey('ownid').publicPem, /public key/],
+    ['an EC key', () => ecKey().sec1Pem, /EC key/],
+    ['a 1024-bit key', () => rsaKey('small', 1024).pkcs1Pem, /1024 bits/],
+  ])('%s in the secret -> 500 key_invalid, logged without the value', async (_label, makeSecret, detail) => {
+    const secret = makeSecret();
+    stand.secretsManager.secrets.set('ownid/bad', secret);
+    const fn = createTestFunction({ ...stand.env, OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/bad' });
+    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+    expect(result.statusCode).toBe(500);
+    const line = JSON.parse(fn.logs.at(-1)!);
+    expect(line).toMatchObject({ outcome: 'key_invalid', level: 'ERROR' });
+    expect(line.detail).toMatch(detail);
+    expect(fn.logs.join('\n')).not.toContain('BEGIN');
+  });
+
+  it('JWKS down with nothing cached -> 503 jwks_unavailable', async () => {
+    const fn = createTestFunction(stand.env);
+    stand.jwks.mode = 'down';
+    try {
+      const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+      expect(result.statusCode).toBe(503);
+      expect(result.headers['Retry-After']).toBe('5');
+      expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('jwks_unavailable');
+    } finally {
+      stand.jwks.mode = 'ok';
+    }
+  });
+});
+
+const NOW = () => Math.floor(Date.now() / 1000);
+function claims(extra: Record<string, unknown> = {}) {
+  return { iss: ISSUER, aud: AUDIENCE, email: 'ada@example.com', iat: NOW(), exp: NOW() + 600, ...extra };
+}
