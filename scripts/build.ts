@@ -22,9 +22,13 @@ console.log(
 
 if (existsSync(join(projectRoot, 'web-snippet/src/index.ts'))) {
   await buildWebSnippet();
-  execFileSync(join(projectRoot, 'node_modules/.bin/tsc'), ['-p', join(projectRoot, 'web-snippet/tsconfig.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    join(projectRoot, 'node_modules/.bin/tsc'),
+    ['-p', join(projectRoot, 'web-snippet/tsconfig.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
   const iife = join(webSnippetOutDir, 'ownid-enroll.min.js');
   const gz = gzipBytes(iife);
   const verdict = gz <= WEB_SNIPPET_GZIP_BUDGET_BYTES ? 'within' : 'OVER';

@@ -1,10 +1,11 @@
 // The one esbuild configuration: `npm run build` and the CDK stack both use it, so the stack
 // deploys exactly the bundle that the tests and the benchmark load.
-import { gzipSync } from 'node:zlib';
+
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { build, buildSync, type BuildOptions } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build, buildSync } from 'esbuild';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const lambdaOutDir = join(projectRoot, 'dist/functions/generate-auth-token');

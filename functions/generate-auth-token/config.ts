@@ -50,7 +50,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variables: readonly string[], detail: string) {
+  constructor(
+    readonly variables: readonly string[],
+    detail: string,
+  ) {
     super(`Invalid configuration: ${detail}`);
     this.name = 'ConfigError';
   }
@@ -96,7 +99,8 @@ export function parseConfig(env: Env): Config {
     } catch {
       return fail(name, `must be an absolute URL, got "${raw}"`);
     }
-    const loopback = parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]';
+    const loopback =
+      parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost' || parsed.hostname === '[::1]';
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback && !httpsOnly)) {
       return fail(name, 'must be an https URL (http is accepted only for 127.0.0.1 or localhost)');
     }
@@ -108,13 +112,19 @@ export function parseConfig(env: Env): Config {
   const keyFile = text('OWNID_PRIVATE_KEY_FILE');
   let keySource: KeySourceConfig | undefined;
   if (secretId !== undefined && keyFile !== undefined) {
-    fail('OWNID_PRIVATE_KEY_FILE', 'set either OWNID_PRIVATE_KEY_SECRET_ID or OWNID_PRIVATE_KEY_FILE, not both');
+    fail(
+      'OWNID_PRIVATE_KEY_FILE',
+      'set either OWNID_PRIVATE_KEY_SECRET_ID or OWNID_PRIVATE_KEY_FILE, not both',
+    );
   } else if (secretId !== undefined) {
     keySource = { kind: 'secrets-manager', secretId };
   } else if (keyFile !== undefined) {
     keySource = { kind: 'file', path: keyFile };
   } else {
-    fail('OWNID_PRIVATE_KEY_SECRET_ID', 'is required (the Secrets Manager secret holding the OwnID private key)');
+    fail(
+      'OWNID_PRIVATE_KEY_SECRET_ID',
+      'is required (the Secrets Manager secret holding the OwnID private key)',
+    );
   }
   const keyCacheTtlSeconds = integer('KEY_CACHE_TTL_SECONDS', 300, 0, 86_400);
 
@@ -124,23 +134,31 @@ export function parseConfig(env: Env): Config {
   const clientIds = list('SESSION_COGNITO_CLIENT_IDS');
   if (userPoolId !== undefined) {
     const region = COGNITO_USER_POOL_ID.exec(userPoolId)?.groups?.region;
-    if (region === undefined) fail('SESSION_COGNITO_USER_POOL_ID', `must look like "eu-west-1_AbC123", got "${userPoolId}"`);
-    if (clientIds.length === 0) fail('SESSION_COGNITO_CLIENT_IDS', 'is required with SESSION_COGNITO_USER_POOL_ID');
+    if (region === undefined)
+      fail('SESSION_COGNITO_USER_POOL_ID', `must look like "eu-west-1_AbC123", got "${userPoolId}"`);
+    if (clientIds.length === 0)
+      fail('SESSION_COGNITO_CLIENT_IDS', 'is required with SESSION_COGNITO_USER_POOL_ID');
     if (region !== undefined) cognito = { userPoolId, region, clientIds };
   } else if (clientIds.length > 0) {
     fail('SESSION_COGNITO_USER_POOL_ID', 'is required with SESSION_COGNITO_CLIENT_IDS');
   }
-  const cognitoJwksEndpoint = url('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', { httpsOnly: false })?.replace(/\/+$/, '');
+  const cognitoJwksEndpoint = url('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', {
+    httpsOnly: false,
+  })?.replace(/\/+$/, '');
 
   let jwtIssuer: JwtIssuerSessionConfig | undefined;
   const issuer = text('SESSION_JWT_ISSUER');
   const jwksUrl = url('SESSION_JWT_JWKS_URL', { httpsOnly: false });
   const audience = list('SESSION_JWT_AUDIENCE');
-  const anyJwtSetting = issuer !== undefined || text('SESSION_JWT_JWKS_URL') !== undefined || audience.length > 0;
+  const anyJwtSetting =
+    issuer !== undefined || text('SESSION_JWT_JWKS_URL') !== undefined || audience.length > 0;
   if (anyJwtSetting) {
-    if (issuer === undefined) fail('SESSION_JWT_ISSUER', 'is required with SESSION_JWT_JWKS_URL / SESSION_JWT_AUDIENCE');
-    if (text('SESSION_JWT_JWKS_URL') === undefined) fail('SESSION_JWT_JWKS_URL', 'is required with SESSION_JWT_ISSUER');
-    if (audience.length === 0) fail('SESSION_JWT_AUDIENCE', 'is required with SESSION_JWT_ISSUER (audience checks are not optional)');
+    if (issuer === undefined)
+      fail('SESSION_JWT_ISSUER', 'is required with SESSION_JWT_JWKS_URL / SESSION_JWT_AUDIENCE');
+    if (text('SESSION_JWT_JWKS_URL') === undefined)
+      fail('SESSION_JWT_JWKS_URL', 'is required with SESSION_JWT_ISSUER');
+    if (audience.length === 0)
+      fail('SESSION_JWT_AUDIENCE', 'is required with SESSION_JWT_ISSUER (audience checks are not optional)');
     if (issuer !== undefined && jwksUrl !== undefined && audience.length > 0) {
       jwtIssuer = { issuer, jwksUrl, audience, emailClaim: text('SESSION_JWT_EMAIL_CLAIM') ?? 'email' };
     }
@@ -151,17 +169,26 @@ export function parseConfig(env: Env): Config {
     if (!COOKIE_NAME.test(name)) fail('SESSION_COOKIE_NAMES', `"${name}" is not a valid cookie name`);
   }
   if (sessionCookieNames.length > 0 && cognito === undefined && jwtIssuer === undefined) {
-    fail('SESSION_COOKIE_NAMES', 'needs a JWT session issuer (SESSION_JWT_*) or Cognito (SESSION_COGNITO_*) to verify the cookie');
+    fail(
+      'SESSION_COOKIE_NAMES',
+      'needs a JWT session issuer (SESSION_JWT_*) or Cognito (SESSION_COGNITO_*) to verify the cookie',
+    );
   }
 
   let introspection: IntrospectionSessionConfig | undefined;
   const introspectionUrl = url('SESSION_INTROSPECTION_URL', { httpsOnly: false });
   const introspectionCookies = list('SESSION_INTROSPECTION_COOKIES');
   if (text('SESSION_INTROSPECTION_URL') !== undefined || introspectionCookies.length > 0) {
-    if (text('SESSION_INTROSPECTION_URL') === undefined) fail('SESSION_INTROSPECTION_URL', 'is required with SESSION_INTROSPECTION_COOKIES');
-    if (introspectionCookies.length === 0) fail('SESSION_INTROSPECTION_COOKIES', 'is required with SESSION_INTROSPECTION_URL (the cookie names to forward)');
+    if (text('SESSION_INTROSPECTION_URL') === undefined)
+      fail('SESSION_INTROSPECTION_URL', 'is required with SESSION_INTROSPECTION_COOKIES');
+    if (introspectionCookies.length === 0)
+      fail(
+        'SESSION_INTROSPECTION_COOKIES',
+        'is required with SESSION_INTROSPECTION_URL (the cookie names to forward)',
+      );
     for (const name of introspectionCookies) {
-      if (!COOKIE_NAME.test(name)) fail('SESSION_INTROSPECTION_COOKIES', `"${name}" is not a valid cookie name`);
+      if (!COOKIE_NAME.test(name))
+        fail('SESSION_INTROSPECTION_COOKIES', `"${name}" is not a valid cookie name`);
     }
     if (introspectionUrl !== undefined && introspectionCookies.length > 0) {
       introspection = {
@@ -174,7 +201,12 @@ export function parseConfig(env: Env): Config {
     }
   }
 
-  if (cognito === undefined && jwtIssuer === undefined && introspection === undefined && problems.length === 0) {
+  if (
+    cognito === undefined &&
+    jwtIssuer === undefined &&
+    introspection === undefined &&
+    problems.length === 0
+  ) {
     fail(
       'SESSION_COGNITO_USER_POOL_ID',
       'no session source is configured: set SESSION_COGNITO_USER_POOL_ID + SESSION_COGNITO_CLIENT_IDS, or SESSION_JWT_ISSUER + SESSION_JWT_JWKS_URL + SESSION_JWT_AUDIENCE, or SESSION_INTROSPECTION_URL + SESSION_INTROSPECTION_COOKIES',
@@ -183,7 +215,11 @@ export function parseConfig(env: Env): Config {
 
   const allowedOrigins = list('ALLOWED_ORIGINS');
   for (const origin of allowedOrigins) {
-    if (!ORIGIN.test(origin)) fail('ALLOWED_ORIGINS', `"${origin}" is not an exact origin (scheme://host[:port], lowercase, no path, no "*")`);
+    if (!ORIGIN.test(origin))
+      fail(
+        'ALLOWED_ORIGINS',
+        `"${origin}" is not an exact origin (scheme://host[:port], lowercase, no path, no "*")`,
+      );
   }
 
   // The token.

@@ -7,11 +7,21 @@ export const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '600',
 } as const;
 
-export function isAllowedOrigin(origin: string | undefined, allowedOrigins: readonly string[]): origin is string {
+export function isAllowedOrigin(
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): origin is string {
   return origin !== undefined && allowedOrigins.includes(origin);
 }
 
-export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
+export function corsHeaders(
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): Record<string, string> {
   if (!isAllowedOrigin(origin, allowedOrigins)) return { Vary: 'Origin' };
-  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Credentials': 'true',
+    Vary: 'Origin',
+  };
 }

@@ -1,8 +1,9 @@
 // Wires a parsed Config into the middy handler: Secrets Manager or file key source, the session
 // verifiers, the boundary. handler.ts calls this once at cold start; tests call it per scenario.
+
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Config } from './config.ts';
 import { enrollmentBoundary, enrollmentState } from './enrollment-boundary.ts';
@@ -22,9 +23,7 @@ export interface HandlerOptions {
   readonly secretsManager?: SecretsManagerClient;
 }
 
-export interface EnrollmentHandler {
-  (event: APIGatewayProxyEvent, context: Context): Promise<ProxyResult>;
-}
+export type EnrollmentHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
 
 export interface EnrollmentRuntime {
   readonly handler: EnrollmentHandler;
@@ -62,7 +61,8 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
         : secretsManagerSecret(sharedSecretsManager(), config.keySource.secretId),
     ttlSeconds: config.keyCacheTtlSeconds,
     now,
-    onStaleKeyKept: (error) => logEvent('WARN', 'signing-key', { outcome: 'key_refresh_failed', detail: error.message }),
+    onStaleKeyKept: (error) =>
+      logEvent('WARN', 'signing-key', { outcome: 'key_refresh_failed', detail: error.message }),
   });
 
   const jwtSessions =
@@ -105,9 +105,13 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   async function warmUp() {
     const [key, jwks] = await Promise.allSettled([getSigningKey(), jwtSessions?.hydrate()]);
     if (key.status === 'rejected') {
-      logEvent('WARN', 'cold-start', { outcome: key.reason?.reason ?? 'key_unavailable', detail: key.reason?.message });
+      logEvent('WARN', 'cold-start', {
+        outcome: key.reason?.reason ?? 'key_unavailable',
+        detail: key.reason?.message,
+      });
     }
-    if (jwks.status === 'rejected') logEvent('WARN', 'cold-start', { outcome: 'jwks_unavailable', detail: 'JWKS not loaded at init' });
+    if (jwks.status === 'rejected')
+      logEvent('WARN', 'cold-start', { outcome: 'jwks_unavailable', detail: 'JWKS not loaded at init' });
   }
 
   return { handler: handler as unknown as EnrollmentHandler, getSigningKey, jwtSessions, warmUp };

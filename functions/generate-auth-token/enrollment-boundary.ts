@@ -4,8 +4,8 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { EnrollmentError } from './errors.ts';
-import { errorResponse, type ProxyResult, preflightResponse, tokenResponse } from './http-response.ts';
 import { type EnrollmentRequest, readEnrollmentRequest } from './http-request.ts';
+import { errorResponse, type ProxyResult, preflightResponse, tokenResponse } from './http-response.ts';
 import type { EnrollmentTokenResponse, RequestTrace } from './issue-enrollment-token.ts';
 import { formatRequestLog, type LogSink, type Outcome, type RequestLogLine } from './request-log.ts';
 
@@ -31,11 +31,18 @@ export function enrollmentState(event: APIGatewayProxyEvent): EnrollmentInternal
   return state;
 }
 
-export function enrollmentBoundary(options: BoundaryOptions): MiddlewareObj<APIGatewayProxyEvent, ProxyResult> {
+export function enrollmentBoundary(
+  options: BoundaryOptions,
+): MiddlewareObj<APIGatewayProxyEvent, ProxyResult> {
   const { allowedOrigins, log } = options;
   let coldStart = true;
 
-  function finish(request: BoundaryRequest, result: ProxyResult, outcome: Outcome, detail?: string): ProxyResult {
+  function finish(
+    request: BoundaryRequest,
+    result: ProxyResult,
+    outcome: Outcome,
+    detail?: string,
+  ): ProxyResult {
     const state = states.get(request.event);
     const line: RequestLogLine = {
       requestId: request.context?.awsRequestId ?? 'local',
@@ -67,13 +74,18 @@ export function enrollmentBoundary(options: BoundaryOptions): MiddlewareObj<APIG
           ? finish(request, errorResponse(403, origin, allowedOrigins), 'origin_not_allowed')
           : finish(request, preflight, 'preflight');
       }
-      if (method !== 'POST') return finish(request, errorResponse(405, origin, allowedOrigins), 'method_not_allowed');
+      if (method !== 'POST')
+        return finish(request, errorResponse(405, origin, allowedOrigins), 'method_not_allowed');
       return undefined;
     },
     after(request) {
       const state = enrollmentState(request.event);
       const { email, token } = request.response as unknown as EnrollmentTokenResponse;
-      request.response = finish(request, tokenResponse(email, token, state.request.origin, allowedOrigins), 'issued');
+      request.response = finish(
+        request,
+        tokenResponse(email, token, state.request.origin, allowedOrigins),
+        'issued',
+      );
     },
     onError(request) {
       const origin = states.get(request.event)?.request.origin;
@@ -81,12 +93,21 @@ export function enrollmentBoundary(options: BoundaryOptions): MiddlewareObj<APIG
       if (error instanceof EnrollmentError) {
         // 5xx details (what is wrong with the secret, which dependency failed) help operators; 4xx details would only help attackers.
         const detail = error.status >= 500 ? error.message : undefined;
-        request.response = finish(request, errorResponse(error.status, origin, allowedOrigins), error.reason, detail);
+        request.response = finish(
+          request,
+          errorResponse(error.status, origin, allowedOrigins),
+          error.reason,
+          detail,
+        );
         return;
       }
       const detail = error instanceof Error ? error.name : 'unknown';
-      request.response = finish(request, errorResponse(500, origin, allowedOrigins), 'internal_error', detail);
+      request.response = finish(
+        request,
+        errorResponse(500, origin, allowedOrigins),
+        'internal_error',
+        detail,
+      );
     },
   };
 }
-

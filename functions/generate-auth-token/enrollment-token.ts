@@ -33,6 +33,9 @@ export function signEnrollmentToken(
   nowSeconds: number,
   jti: string = randomUUID(),
 ): Promise<string> {
-  const header = key.kid === undefined ? { alg: 'RS256', typ: 'JWT' } : { alg: 'RS256', typ: 'JWT', kid: key.kid };
-  return new SignJWT(enrollmentTokenClaims(email, token, nowSeconds, jti)).setProtectedHeader(header).sign(key.cryptoKey);
+  const header =
+    key.kid === undefined ? { alg: 'RS256', typ: 'JWT' } : { alg: 'RS256', typ: 'JWT', kid: key.kid };
+  return new SignJWT(enrollmentTokenClaims(email, token, nowSeconds, jti))
+    .setProtectedHeader(header)
+    .sign(key.cryptoKey);
 }

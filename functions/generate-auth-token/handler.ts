@@ -10,7 +10,12 @@ function loadConfig() {
   } catch (error) {
     if (error instanceof ConfigError) {
       stdoutSink(
-        formatEventLog('ERROR', 'cold-start', { outcome: 'config_invalid', variables: error.variables, detail: error.message }, new Date().toISOString()),
+        formatEventLog(
+          'ERROR',
+          'cold-start',
+          { outcome: 'config_invalid', variables: error.variables, detail: error.message },
+          new Date().toISOString(),
+        ),
       );
     }
     throw error;

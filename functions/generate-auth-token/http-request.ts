@@ -56,7 +56,8 @@ export function readEnrollmentRequest(event: ProxyEventHeaders): EnrollmentReque
   const origins = headerValues(event, 'origin');
   const cookieBytes = cookieHeaders.reduce((sum, value) => sum + value.length, 0);
   const oversized =
-    authorization.some((value) => value.length > MAX_AUTHORIZATION_BYTES) || cookieBytes > MAX_COOKIE_HEADER_BYTES;
+    authorization.some((value) => value.length > MAX_AUTHORIZATION_BYTES) ||
+    cookieBytes > MAX_COOKIE_HEADER_BYTES;
   return {
     method: typeof event.httpMethod === 'string' ? event.httpMethod.toUpperCase() : '',
     // Two Origin headers is not something a browser sends: treat it as an unknown origin.

@@ -25,15 +25,29 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 } as const;
 
-export function jsonResponse(statusCode: number, body: string, origin: string | undefined, allowedOrigins: readonly string[]): ProxyResult {
+export function jsonResponse(
+  statusCode: number,
+  body: string,
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): ProxyResult {
   return { statusCode, headers: { ...SECURITY_HEADERS, ...corsHeaders(origin, allowedOrigins) }, body };
 }
 
-export function tokenResponse(email: string, token: string, origin: string | undefined, allowedOrigins: readonly string[]): ProxyResult {
+export function tokenResponse(
+  email: string,
+  token: string,
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): ProxyResult {
   return jsonResponse(200, JSON.stringify({ email, token }), origin, allowedOrigins);
 }
 
-export function errorResponse(status: ErrorStatus, origin: string | undefined, allowedOrigins: readonly string[]): ProxyResult {
+export function errorResponse(
+  status: ErrorStatus,
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): ProxyResult {
   const response = jsonResponse(status, ERROR_BODIES[status], origin, allowedOrigins);
   if (status === 405) response.headers.Allow = 'POST, OPTIONS';
   if (status === 503) response.headers['Retry-After'] = RETRY_AFTER_SECONDS;
@@ -41,7 +55,10 @@ export function errorResponse(status: ErrorStatus, origin: string | undefined, a
 }
 
 /** CORS preflight, as API Gateway answers it: 204 for an allowed origin, 403 otherwise. */
-export function preflightResponse(origin: string | undefined, allowedOrigins: readonly string[]): ProxyResult | undefined {
+export function preflightResponse(
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): ProxyResult | undefined {
   if (!isAllowedOrigin(origin, allowedOrigins)) return undefined;
   return {
     statusCode: 204,

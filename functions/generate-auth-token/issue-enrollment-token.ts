@@ -34,7 +34,10 @@ export async function issueEnrollmentToken(
     trace.source = source;
   });
   const key = await deps.getSigningKey();
-  trace.emailHash = createHmac('sha256', key.logHashKey).update(session.email).digest('base64url').slice(0, 22);
+  trace.emailHash = createHmac('sha256', key.logHashKey)
+    .update(session.email)
+    .digest('base64url')
+    .slice(0, 22);
   const token = await signEnrollmentToken(session.email, key, deps.token, deps.now() / 1000);
   return { email: session.email, token };
 }

@@ -35,7 +35,9 @@ export function secretsManagerSecret(client: SecretsManagerClient, secretId: str
       throw new SecretUnavailableError(`GetSecretValue failed with ${name}`);
     }
     if (secretString === undefined || secretString.trim() === '') {
-      throw new SecretMisconfiguredError('the secret has no SecretString (store the PEM as text, not binary)');
+      throw new SecretMisconfiguredError(
+        'the secret has no SecretString (store the PEM as text, not binary)',
+      );
     }
     return secretString;
   };

@@ -32,12 +32,20 @@ export function parseSecretString(secretString: string): { pem: string; kid: str
       throw new PrivateKeyFormatError('the secret looks like JSON but does not parse');
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new PrivateKeyFormatError('the secret JSON must be an object {"privateKey": "<PEM>", "kid": "<optional>"}');
+      throw new PrivateKeyFormatError(
+        'the secret JSON must be an object {"privateKey": "<PEM>", "kid": "<optional>"}',
+      );
     }
     const { privateKey, kid: kidValue } = parsed as Record<string, unknown>;
-    if (typeof privateKey !== 'string') throw new PrivateKeyFormatError('the secret JSON has no string "privateKey" field');
-    if (kidValue !== undefined && (typeof kidValue !== 'string' || kidValue === '' || kidValue.length > 256)) {
-      throw new PrivateKeyFormatError('the secret JSON "kid" must be a non-empty string of at most 256 characters');
+    if (typeof privateKey !== 'string')
+      throw new PrivateKeyFormatError('the secret JSON has no string "privateKey" field');
+    if (
+      kidValue !== undefined &&
+      (typeof kidValue !== 'string' || kidValue === '' || kidValue.length > 256)
+    ) {
+      throw new PrivateKeyFormatError(
+        'the secret JSON "kid" must be a non-empty string of at most 256 characters',
+      );
     }
     text = privateKey.trim();
     kid = kidValue;
@@ -46,11 +54,17 @@ export function parseSecretString(secretString: string): { pem: string; kid: str
   text = text.replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r/g, '');
   const block = PEM_BLOCK.exec(text);
   if (block === null) {
-    throw new PrivateKeyFormatError('the secret holds no PEM block (expected the OwnID RSA private key in PEM form)');
+    throw new PrivateKeyFormatError(
+      'the secret holds no PEM block (expected the OwnID RSA private key in PEM form)',
+    );
   }
   const label = block[1] ?? '';
   if (!PRIVATE_KEY_LABELS.has(label)) {
-    const what = label.includes('PUBLIC') ? 'a public key' : label.includes('EC') ? 'an EC key' : `a "${label}" block`;
+    const what = label.includes('PUBLIC')
+      ? 'a public key'
+      : label.includes('EC')
+        ? 'an EC key'
+        : `a "${label}" block`;
     throw new PrivateKeyFormatError(`the secret holds ${what}; the OwnID RSA private key is needed`);
   }
   // Re-wrap the base64 body: collapsed lines and stray spaces are the usual paste damage.
@@ -69,13 +83,19 @@ export async function importOwnIdPrivateKey(secretString: string): Promise<OwnId
     throw new PrivateKeyFormatError('the PEM does not decode as a private key (truncated or corrupted)');
   }
   if (keyObject.asymmetricKeyType !== 'rsa') {
-    throw new PrivateKeyFormatError(`the secret holds a ${keyObject.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs an RSA key`);
+    throw new PrivateKeyFormatError(
+      `the secret holds a ${keyObject.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs an RSA key`,
+    );
   }
   const modulusBits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
   if (modulusBits < MIN_RSA_BITS) {
-    throw new PrivateKeyFormatError(`the RSA key has ${modulusBits} bits; at least ${MIN_RSA_BITS} are required`);
+    throw new PrivateKeyFormatError(
+      `the RSA key has ${modulusBits} bits; at least ${MIN_RSA_BITS} are required`,
+    );
   }
-  const cryptoKey = keyObject.toCryptoKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']) as CryptoKey;
+  const cryptoKey = keyObject.toCryptoKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
+    'sign',
+  ]) as CryptoKey;
   const logHashKey = createHash('sha256')
     .update('ownid-enrollment/log-email-hash\0')
     .update(keyObject.export({ type: 'pkcs1', format: 'der' }))

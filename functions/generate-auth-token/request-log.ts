@@ -33,6 +33,11 @@ export function formatRequestLog(line: RequestLogLine, timestamp: string): strin
 }
 
 /** Lines outside a request (cold start, key refresh): same shape, no request fields. */
-export function formatEventLog(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown>, timestamp: string) {
+export function formatEventLog(
+  level: 'INFO' | 'WARN' | 'ERROR',
+  message: string,
+  fields: Record<string, unknown>,
+  timestamp: string,
+) {
   return JSON.stringify({ timestamp, level, message, ...fields });
 }

@@ -38,8 +38,12 @@ export function createSigningKeyProvider(options: SigningKeyProviderOptions): Ge
     try {
       secretString = await options.readSecret();
     } catch (error) {
-      if (error instanceof SecretMisconfiguredError) throw new MisconfigurationError('key_invalid', error.message);
-      throw new DependencyUnavailableError('key_unavailable', error instanceof Error ? error.message : 'secret read failed');
+      if (error instanceof SecretMisconfiguredError)
+        throw new MisconfigurationError('key_invalid', error.message);
+      throw new DependencyUnavailableError(
+        'key_unavailable',
+        error instanceof Error ? error.message : 'secret read failed',
+      );
     }
     try {
       return await importOwnIdPrivateKey(secretString);

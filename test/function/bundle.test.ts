@@ -76,11 +76,21 @@ describe('dist/functions/generate-auth-token/index.mjs in a fresh process', () =
 
   it('fails the cold start naming the variable when the config is wrong', async () => {
     const error = await run(process.execPath, ['--input-type=module', '-e', LOADER], {
-      env: { PATH: process.env.PATH, BUNDLE_URL: new URL(`file://${lambdaBundlePath}`).href, EVENT_JSON: '{}', OWNID_PRIVATE_KEY_SECRET_ID: 'x' },
+      env: {
+        PATH: process.env.PATH,
+        BUNDLE_URL: new URL(`file://${lambdaBundlePath}`).href,
+        EVENT_JSON: '{}',
+        OWNID_PRIVATE_KEY_SECRET_ID: 'x',
+      },
       timeout: 20_000,
     }).catch((e: { stdout: string; code: number }) => e);
     expect((error as { code: number }).code).not.toBe(0);
     const line = JSON.parse((error as { stdout: string }).stdout.trim().split('\n')[0]!);
-    expect(line).toMatchObject({ level: 'ERROR', message: 'cold-start', outcome: 'config_invalid', variables: ['SESSION_COGNITO_USER_POOL_ID'] });
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      message: 'cold-start',
+      outcome: 'config_invalid',
+      variables: ['SESSION_COGNITO_USER_POOL_ID'],
+    });
   });
 });

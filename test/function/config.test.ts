@@ -22,8 +22,18 @@ describe('parseConfig', () => {
     const config = parseConfig(BASE);
     expect(config.keySource).toEqual({ kind: 'secrets-manager', secretId: 'ownid/key' });
     expect(config.keyCacheTtlSeconds).toBe(300);
-    expect(config.cognito).toEqual({ userPoolId: 'eu-west-1_AbC123', region: 'eu-west-1', clientIds: ['client-a', 'client-b'] });
-    expect(config.token).toEqual({ profile: 'default', ttlSeconds: 60, issuer: 'OwnID', audience: 'OwnID', siteUrl: undefined });
+    expect(config.cognito).toEqual({
+      userPoolId: 'eu-west-1_AbC123',
+      region: 'eu-west-1',
+      clientIds: ['client-a', 'client-b'],
+    });
+    expect(config.token).toEqual({
+      profile: 'default',
+      ttlSeconds: 60,
+      issuer: 'OwnID',
+      audience: 'OwnID',
+      siteUrl: undefined,
+    });
     expect(config.allowedOrigins).toEqual([]);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.cognito?.clientIds)).toBe(true);
@@ -56,7 +66,11 @@ describe('parseConfig', () => {
   });
 
   it('session-creation profile uses the site URL as issuer and audience', () => {
-    const config = parseConfig({ ...BASE, TOKEN_PROFILE: 'session-creation', TOKEN_SITE_URL: 'https://www.example.com' });
+    const config = parseConfig({
+      ...BASE,
+      TOKEN_PROFILE: 'session-creation',
+      TOKEN_SITE_URL: 'https://www.example.com',
+    });
     expect(config.token).toEqual({
       profile: 'session-creation',
       ttlSeconds: 60,
@@ -68,25 +82,70 @@ describe('parseConfig', () => {
 
   it.each([
     [{ OWNID_PRIVATE_KEY_SECRET_ID: 'k' }, ['SESSION_COGNITO_USER_POOL_ID'], /no session source/],
-    [{ SESSION_COGNITO_USER_POOL_ID: 'eu-west-1_A', SESSION_COGNITO_CLIENT_IDS: 'c' }, ['OWNID_PRIVATE_KEY_SECRET_ID'], /required/],
+    [
+      { SESSION_COGNITO_USER_POOL_ID: 'eu-west-1_A', SESSION_COGNITO_CLIENT_IDS: 'c' },
+      ['OWNID_PRIVATE_KEY_SECRET_ID'],
+      /required/,
+    ],
     [{ ...BASE, OWNID_PRIVATE_KEY_FILE: '/k.pem' }, ['OWNID_PRIVATE_KEY_FILE'], /not both/],
-    [{ ...BASE, SESSION_COGNITO_CLIENT_IDS: '' }, ['SESSION_COGNITO_CLIENT_IDS'], /required with SESSION_COGNITO_USER_POOL_ID/],
-    [{ ...BASE, SESSION_COGNITO_USER_POOL_ID: 'not-a-pool' }, ['SESSION_COGNITO_USER_POOL_ID'], /must look like/],
-    [{ ...BASE, SESSION_JWT_ISSUER: 'https://i' }, ['SESSION_JWT_JWKS_URL', 'SESSION_JWT_AUDIENCE'], /JWKS_URL is required/],
-    [{ ...BASE, SESSION_JWT_ISSUER: 'https://i', SESSION_JWT_JWKS_URL: 'http://evil.test/jwks', SESSION_JWT_AUDIENCE: 'a' }, ['SESSION_JWT_JWKS_URL'], /https URL/],
+    [
+      { ...BASE, SESSION_COGNITO_CLIENT_IDS: '' },
+      ['SESSION_COGNITO_CLIENT_IDS'],
+      /required with SESSION_COGNITO_USER_POOL_ID/,
+    ],
+    [
+      { ...BASE, SESSION_COGNITO_USER_POOL_ID: 'not-a-pool' },
+      ['SESSION_COGNITO_USER_POOL_ID'],
+      /must look like/,
+    ],
+    [
+      { ...BASE, SESSION_JWT_ISSUER: 'https://i' },
+      ['SESSION_JWT_JWKS_URL', 'SESSION_JWT_AUDIENCE'],
+      /JWKS_URL is required/,
+    ],
+    [
+      {
+        ...BASE,
+        SESSION_JWT_ISSUER: 'https://i',
+        SESSION_JWT_JWKS_URL: 'http://evil.test/jwks',
+        SESSION_JWT_AUDIENCE: 'a',
+      },
+      ['SESSION_JWT_JWKS_URL'],
+      /https URL/,
+    ],
     [{ ...BASE, TOKEN_TTL_SECONDS: '301' }, ['TOKEN_TTL_SECONDS'], /10 to 300/],
     [{ ...BASE, TOKEN_TTL_SECONDS: '9' }, ['TOKEN_TTL_SECONDS'], /10 to 300/],
     [{ ...BASE, TOKEN_TTL_SECONDS: '60s' }, ['TOKEN_TTL_SECONDS'], /integer/],
     [{ ...BASE, KEY_CACHE_TTL_SECONDS: '-1' }, ['KEY_CACHE_TTL_SECONDS'], /integer/],
     [{ ...BASE, TOKEN_PROFILE: 'legacy' }, ['TOKEN_PROFILE'], /"default" or "session-creation"/],
     [{ ...BASE, TOKEN_PROFILE: 'session-creation' }, ['TOKEN_SITE_URL'], /required with TOKEN_PROFILE/],
-    [{ ...BASE, TOKEN_PROFILE: 'session-creation', TOKEN_SITE_URL: 'http://www.example.com' }, ['TOKEN_SITE_URL'], /https/],
+    [
+      { ...BASE, TOKEN_PROFILE: 'session-creation', TOKEN_SITE_URL: 'http://www.example.com' },
+      ['TOKEN_SITE_URL'],
+      /https/,
+    ],
     [{ ...BASE, ALLOWED_ORIGINS: '*' }, ['ALLOWED_ORIGINS'], /exact origin/],
     [{ ...BASE, ALLOWED_ORIGINS: 'https://app.example.com/' }, ['ALLOWED_ORIGINS'], /exact origin/],
     [{ ...BASE, SESSION_COOKIE_NAMES: 'bad name' }, ['SESSION_COOKIE_NAMES'], /not a valid cookie name/],
-    [{ OWNID_PRIVATE_KEY_SECRET_ID: 'k', SESSION_COOKIE_NAMES: 's' }, ['SESSION_COOKIE_NAMES'], /needs a JWT session issuer/],
-    [{ OWNID_PRIVATE_KEY_SECRET_ID: 'k', SESSION_INTROSPECTION_URL: 'https://site/session' }, ['SESSION_INTROSPECTION_COOKIES'], /cookie names/],
-    [{ OWNID_PRIVATE_KEY_SECRET_ID: 'k', SESSION_INTROSPECTION_URL: 'http://site.test/s', SESSION_INTROSPECTION_COOKIES: 'sid' }, ['SESSION_INTROSPECTION_URL'], /https/],
+    [
+      { OWNID_PRIVATE_KEY_SECRET_ID: 'k', SESSION_COOKIE_NAMES: 's' },
+      ['SESSION_COOKIE_NAMES'],
+      /needs a JWT session issuer/,
+    ],
+    [
+      { OWNID_PRIVATE_KEY_SECRET_ID: 'k', SESSION_INTROSPECTION_URL: 'https://site/session' },
+      ['SESSION_INTROSPECTION_COOKIES'],
+      /cookie names/,
+    ],
+    [
+      {
+        OWNID_PRIVATE_KEY_SECRET_ID: 'k',
+        SESSION_INTROSPECTION_URL: 'http://site.test/s',
+        SESSION_INTROSPECTION_COOKIES: 'sid',
+      },
+      ['SESSION_INTROSPECTION_URL'],
+      /https/,
+    ],
   ])('refuses %j naming %j', (env, variables, message) => {
     const error = configError(env as Record<string, string>);
     expect(error.variables).toEqual(variables);
@@ -100,6 +159,10 @@ describe('parseConfig', () => {
       SESSION_INTROSPECTION_COOKIES: 'connect.sid',
       SESSION_INTROSPECTION_CACHE_SECONDS: '5',
     });
-    expect(config.introspection).toMatchObject({ url: 'http://127.0.0.1:3000/session', cookieNames: ['connect.sid'], cacheSeconds: 5 });
+    expect(config.introspection).toMatchObject({
+      url: 'http://127.0.0.1:3000/session',
+      cookieNames: ['connect.sid'],
+      cacheSeconds: 5,
+    });
   });
 });

@@ -1,7 +1,15 @@
 // Cookie sources and their precedence: bearer, then SESSION_COOKIE_NAMES, then Amplify cookies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restEvent } from '../support/events.ts';
-import { ALLOWED_ORIGIN, CLIENT_ID, cognitoIdToken, createTestFunction, issuerSession, type Stand, startStand } from '../support/scenario.ts';
+import {
+  ALLOWED_ORIGIN,
+  CLIENT_ID,
+  cognitoIdToken,
+  createTestFunction,
+  issuerSession,
+  type Stand,
+  startStand,
+} from '../support/scenario.ts';
 
 let stand: Stand;
 beforeAll(async () => {
@@ -9,22 +17,29 @@ beforeAll(async () => {
 });
 afterAll(() => stand.close());
 
-const amplify = (user: string, suffix: string, clientId = CLIENT_ID) => `CognitoIdentityServiceProvider.${clientId}.${user}.${suffix}`;
+const amplify = (user: string, suffix: string, clientId = CLIENT_ID) =>
+  `CognitoIdentityServiceProvider.${clientId}.${user}.${suffix}`;
 
 describe('session cookies', () => {
   it('a named session cookie carrying the issuer JWT', async () => {
     const fn = createTestFunction(stand.env);
-    const result = await fn.invoke(restEvent({ headers: { Cookie: `app_session=${await issuerSession(stand)}`, Origin: ALLOWED_ORIGIN } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Cookie: `app_session=${await issuerSession(stand)}`, Origin: ALLOWED_ORIGIN } }),
+    );
     expect(result.statusCode).toBe(200);
   });
 
-  it('the bearer decides when both are present: its email, never the cookie\'s', async () => {
+  it("the bearer decides when both are present: its email, never the cookie's", async () => {
     const fn = createTestFunction(stand.env);
     const bearerA = await issuerSession(stand, { email: 'a@example.com' });
     const cookieB = await issuerSession(stand, { email: 'b@example.com' });
-    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearerA}`, Cookie: `app_session=${cookieB}` } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${bearerA}`, Cookie: `app_session=${cookieB}` } }),
+    );
     expect(JSON.parse(result.body).email).toBe('a@example.com');
-    const invalidBearer = await fn.invoke(restEvent({ headers: { Authorization: 'Bearer x.y.z', Cookie: `app_session=${cookieB}` } }));
+    const invalidBearer = await fn.invoke(
+      restEvent({ headers: { Authorization: 'Bearer x.y.z', Cookie: `app_session=${cookieB}` } }),
+    );
     expect(invalidBearer.statusCode).toBe(401);
   });
 
@@ -35,14 +50,20 @@ describe('session cookies', () => {
     const cookie = `${amplify('ada', 'idToken')}=${ada}; ${amplify('bob', 'idToken')}=${bob}; CognitoIdentityServiceProvider.${CLIENT_ID}.LastAuthUser=bob`;
     const result = await fn.invoke(restEvent({ headers: { Cookie: cookie } }));
     expect(JSON.parse(result.body).email).toBe('bob@example.com');
-    const noLast = await fn.invoke(restEvent({ headers: { Cookie: `${amplify('ada', 'idToken')}=${ada}; ${amplify('bob', 'idToken')}=${bob}` } }));
+    const noLast = await fn.invoke(
+      restEvent({
+        headers: { Cookie: `${amplify('ada', 'idToken')}=${ada}; ${amplify('bob', 'idToken')}=${bob}` },
+      }),
+    );
     expect(noLast.statusCode).toBe(401);
   });
 
   it('Amplify cookies of another client id are not a session', async () => {
     const fn = createTestFunction(stand.env);
     const token = await cognitoIdToken(stand, { aud: 'other-client' });
-    const result = await fn.invoke(restEvent({ headers: { Cookie: `${amplify('ada', 'idToken', 'other-client')}=${token}` } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Cookie: `${amplify('ada', 'idToken', 'other-client')}=${token}` } }),
+    );
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('no_session');
   });
@@ -50,7 +71,9 @@ describe('session cookies', () => {
   it('Amplify access-token cookies are not ID tokens', async () => {
     const fn = createTestFunction(stand.env);
     const token = await cognitoIdToken(stand, { token_use: 'access', client_id: CLIENT_ID, aud: undefined });
-    const result = await fn.invoke(restEvent({ headers: { Cookie: `${amplify('ada', 'accessToken')}=${token}` } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Cookie: `${amplify('ada', 'accessToken')}=${token}` } }),
+    );
     expect(result.statusCode).toBe(401);
   });
 

@@ -4,6 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restEvent } from '../support/events.ts';
+import { ecKey, rsaKey } from '../support/keys.ts';
 import {
   ALLOWED_ORIGIN,
   AUDIENCE,
@@ -18,7 +19,6 @@ import {
   startStand,
   USER_POOL_ID,
 } from '../support/scenario.ts';
-import { ecKey, rsaKey } from '../support/keys.ts';
 import { decodeJwt, hs256WithPublicKey, sessionJwt, unsignedJwt } from '../support/tokens.ts';
 
 let stand: Stand;
@@ -38,7 +38,9 @@ describe('200: a valid session gets {email, token}', () => {
   it('bearer from the generic issuer: default claim profile, RS256, 60 s, random jti', async () => {
     const fn = createTestFunction(stand.env);
     const bearer = await issuerSession(stand);
-    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}`, Origin: ALLOWED_ORIGIN } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${bearer}`, Origin: ALLOWED_ORIGIN } }),
+    );
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({
       ...SECURITY,
@@ -48,19 +50,30 @@ describe('200: a valid session gets {email, token}', () => {
     });
     const body = JSON.parse(result.body);
     expect(body.email).toBe('ada@example.com');
-    const { payload, protectedHeader } = await jwtVerify(body.token, createPublicKey(stand.ownIdKey.pkcs1Pem), {
-      issuer: 'OwnID',
-      audience: 'OwnID',
-      algorithms: ['RS256'],
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      body.token,
+      createPublicKey(stand.ownIdKey.pkcs1Pem),
+      {
+        issuer: 'OwnID',
+        audience: 'OwnID',
+        algorithms: ['RS256'],
+      },
+    );
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT' });
     expect(payload.sub).toBe('ada@example.com');
     expect(payload.exp! - payload.iat!).toBe(60);
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
-    const second = JSON.parse((await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` } }))).body);
+    const second = JSON.parse(
+      (await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` } }))).body,
+    );
     expect(decodeJwt(second.token).payload.jti).not.toBe(payload.jti);
     const line = JSON.parse(fn.logs.at(-1)!);
-    expect(line).toMatchObject({ message: 'generate-auth-token', outcome: 'issued', status: 200, source: 'bearer' });
+    expect(line).toMatchObject({
+      message: 'generate-auth-token',
+      outcome: 'issued',
+      status: 200,
+      source: 'bearer',
+    });
     expect(line.emailHash).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
@@ -88,7 +101,9 @@ describe('401: no verified session', () => {
     ['a Basic credential', { Authorization: 'Basic YWRhOnB3' }],
   ])('%s', async (_label, headers) => {
     const fn = createTestFunction(stand.env);
-    const result = await fn.invoke(restEvent({ headers, body: JSON.stringify({ email: 'victim@example.com' }) }));
+    const result = await fn.invoke(
+      restEvent({ headers, body: JSON.stringify({ email: 'victim@example.com' }) }),
+    );
     expect(result.statusCode).toBe(401);
     expect(result.body).toBe('{"message":"Unauthorized"}');
     expect(result.headers).toMatchObject(SECURITY);
@@ -98,27 +113,65 @@ describe('401: no verified session', () => {
   it('never reads identity from the body', async () => {
     const fn = createTestFunction(stand.env);
     const bearer = await issuerSession(stand);
-    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` }, body: '{"email":"victim@example.com"}' }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${bearer}` }, body: '{"email":"victim@example.com"}' }),
+    );
     expect(JSON.parse(result.body).email).toBe('ada@example.com');
   });
 });
 
 describe('forged and wrong tokens are 401 with a reason code', () => {
   it.each([
-    ['alg none, empty signature', async () => unsignedJwt({ alg: 'none', typ: 'JWT', kid: ISSUER_KID }, claims()), 'malformed'],
-    ['alg none, with a signature', async () => unsignedJwt({ alg: 'none', typ: 'JWT', kid: ISSUER_KID }, claims(), 'c2ln'), 'alg_not_allowed'],
-    ['HS256 signed with the issuer public key', async (s: Stand) => hs256WithPublicKey({ kid: ISSUER_KID }, claims(), s.issuerKey.publicPem), 'alg_not_allowed'],
-    ['a foreign key with the issuer kid', async (s: Stand) => sessionJwt(claims(), rsaKey('attacker').privateKey, { kid: ISSUER_KID }), 'bad_signature'],
-    ['an unknown kid', async (s: Stand) => sessionJwt(claims(), s.issuerKey.privateKey, { kid: 'nobody' }), 'bad_signature'],
+    [
+      'alg none, empty signature',
+      async () => unsignedJwt({ alg: 'none', typ: 'JWT', kid: ISSUER_KID }, claims()),
+      'malformed',
+    ],
+    [
+      'alg none, with a signature',
+      async () => unsignedJwt({ alg: 'none', typ: 'JWT', kid: ISSUER_KID }, claims(), 'c2ln'),
+      'alg_not_allowed',
+    ],
+    [
+      'HS256 signed with the issuer public key',
+      async (s: Stand) => hs256WithPublicKey({ kid: ISSUER_KID }, claims(), s.issuerKey.publicPem),
+      'alg_not_allowed',
+    ],
+    [
+      'a foreign key with the issuer kid',
+      async (_s: Stand) => sessionJwt(claims(), rsaKey('attacker').privateKey, { kid: ISSUER_KID }),
+      'bad_signature',
+    ],
+    [
+      'an unknown kid',
+      async (s: Stand) => sessionJwt(claims(), s.issuerKey.privateKey, { kid: 'nobody' }),
+      'bad_signature',
+    ],
     ['expired', async (s: Stand) => issuerSession(s, { iat: NOW() - 7200, exp: NOW() - 3600 }), 'expired'],
     ['not yet valid (nbf)', async (s: Stand) => issuerSession(s, { nbf: NOW() + 3600 }), 'not_yet_valid'],
-    ['issued in the future (iat)', async (s: Stand) => issuerSession(s, { iat: NOW() + 3600 }), 'not_yet_valid'],
+    [
+      'issued in the future (iat)',
+      async (s: Stand) => issuerSession(s, { iat: NOW() + 3600 }),
+      'not_yet_valid',
+    ],
     ['wrong issuer', async (s: Stand) => issuerSession(s, { iss: 'https://evil.test' }), 'bad_issuer'],
     ['wrong audience', async (s: Stand) => issuerSession(s, { aud: 'another-api' }), 'bad_audience'],
     ['no exp', async (s: Stand) => issuerSession(s, { exp: undefined }), 'malformed'],
-    ['Cognito access token instead of ID token', async (s: Stand) => cognitoIdToken(s, { token_use: 'access', client_id: CLIENT_ID, aud: undefined }), 'bad_token_use'],
-    ['Cognito ID token for another client', async (s: Stand) => cognitoIdToken(s, { aud: 'other-client' }), 'bad_client'],
-    ['Cognito token signed by the issuer key', async (s: Stand) => cognitoIdToken(s, {}, s.issuerKey.privateKey), 'bad_signature'],
+    [
+      'Cognito access token instead of ID token',
+      async (s: Stand) => cognitoIdToken(s, { token_use: 'access', client_id: CLIENT_ID, aud: undefined }),
+      'bad_token_use',
+    ],
+    [
+      'Cognito ID token for another client',
+      async (s: Stand) => cognitoIdToken(s, { aud: 'other-client' }),
+      'bad_client',
+    ],
+    [
+      'Cognito token signed by the issuer key',
+      async (s: Stand) => cognitoIdToken(s, {}, s.issuerKey.privateKey),
+      'bad_signature',
+    ],
   ])('%s', async (_label, makeToken, reason) => {
     const fn = createTestFunction(stand.env);
     const token = await makeToken(stand);
@@ -153,7 +206,9 @@ describe('403: a valid session that may not enroll', () => {
   it('a cookie session from a present, disallowed Origin: refused before verification, no CORS headers', async () => {
     const fn = createTestFunction(stand.env);
     const fetchesBefore = stand.jwks.requests.length;
-    const result = await fn.invoke(restEvent({ headers: { Cookie: 'app_session=x.y.z', Origin: 'https://evil.test' } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Cookie: 'app_session=x.y.z', Origin: 'https://evil.test' } }),
+    );
     expect(result.statusCode).toBe(403);
     expect(result.headers['Access-Control-Allow-Origin']).toBeUndefined();
     expect(JSON.parse(fn.logs.at(-1)!)).toMatchObject({ outcome: 'origin_not_allowed', source: 'cookie' });
@@ -175,13 +230,20 @@ describe('405, preflight and CORS', () => {
     const result = await fn.invoke(restEvent({ method, headers: { Origin: ALLOWED_ORIGIN } }));
     expect(result.statusCode).toBe(405);
     expect(result.body).toBe('{"message":"Method Not Allowed"}');
-    expect(result.headers).toMatchObject({ Allow: 'POST, OPTIONS', ...SECURITY, 'Access-Control-Allow-Origin': ALLOWED_ORIGIN });
+    expect(result.headers).toMatchObject({
+      Allow: 'POST, OPTIONS',
+      ...SECURITY,
+      'Access-Control-Allow-Origin': ALLOWED_ORIGIN,
+    });
   });
 
   it('OPTIONS from an allowed origin: 204 echoing it exactly', async () => {
     const fn = createTestFunction(stand.env);
     const result = await fn.invoke(
-      restEvent({ method: 'OPTIONS', headers: { Origin: 'https://admin.example.com', 'Access-Control-Request-Method': 'POST' } }),
+      restEvent({
+        method: 'OPTIONS',
+        headers: { Origin: 'https://admin.example.com', 'Access-Control-Request-Method': 'POST' },
+      }),
     );
     expect(result.statusCode).toBe(204);
     expect(result.headers).toMatchObject({
@@ -195,7 +257,9 @@ describe('405, preflight and CORS', () => {
 
   it('OPTIONS from another origin gets no CORS headers', async () => {
     const fn = createTestFunction(stand.env);
-    const result = await fn.invoke(restEvent({ method: 'OPTIONS', headers: { Origin: 'https://evil.test' } }));
+    const result = await fn.invoke(
+      restEvent({ method: 'OPTIONS', headers: { Origin: 'https://evil.test' } }),
+    );
     expect(result.statusCode).toBe(403);
     expect(JSON.stringify(result.headers)).not.toContain('Access-Control-Allow-Origin');
   });
@@ -204,7 +268,9 @@ describe('405, preflight and CORS', () => {
     const { ALLOWED_ORIGINS: _, ...env } = stand.env;
     const fn = createTestFunction(env);
     const bearer = await issuerSession(stand);
-    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}`, Origin: ALLOWED_ORIGIN } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${bearer}`, Origin: ALLOWED_ORIGIN } }),
+    );
     expect(result.statusCode).toBe(200);
     expect(result.headers['Access-Control-Allow-Origin']).toBeUndefined();
   });
@@ -212,7 +278,10 @@ describe('405, preflight and CORS', () => {
 
 describe('the key: formats, cache and failures', () => {
   it('PKCS#8 in JSON with a kid, and the session-creation profile', async () => {
-    stand.secretsManager.secrets.set('ownid/json', JSON.stringify({ privateKey: stand.ownIdKey.pkcs8Pem, kid: 'ownid-7' }));
+    stand.secretsManager.secrets.set(
+      'ownid/json',
+      JSON.stringify({ privateKey: stand.ownIdKey.pkcs8Pem, kid: 'ownid-7' }),
+    );
     const fn = createTestFunction({
       ...stand.env,
       OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/json',
@@ -220,16 +289,24 @@ describe('the key: formats, cache and failures', () => {
       TOKEN_SITE_URL: 'https://www.example.com',
       TOKEN_TTL_SECONDS: '120',
     });
-    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }),
+    );
     expect(result.statusCode).toBe(200);
-    const { payload, protectedHeader } = await jwtVerify(JSON.parse(result.body).token, createPublicKey(stand.ownIdKey.publicPem), {
-      issuer: 'https://www.example.com',
-      audience: 'https://www.example.com',
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      JSON.parse(result.body).token,
+      createPublicKey(stand.ownIdKey.publicPem),
+      {
+        issuer: 'https://www.example.com',
+        audience: 'https://www.example.com',
+      },
+    );
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'ownid-7' });
     expect(payload.sub).toBe('Email:ada@example.com');
     expect(payload.exp! - payload.iat!).toBe(120);
-    expect(payload.authorization_details).toEqual([{ type: 'sessionCreation', iat: payload.iat, exp: payload.iat! + 120 }]);
+    expect(payload.authorization_details).toEqual([
+      { type: 'sessionCreation', iat: payload.iat, exp: payload.iat! + 120 },
+    ]);
   });
 
   it('N requests, one GetSecretValue', async () => {
@@ -237,7 +314,9 @@ describe('the key: formats, cache and failures', () => {
     const fn = createTestFunction({ ...stand.env, OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/cache' });
     const bearer = await issuerSession(stand);
     const results = await Promise.all(
-      Array.from({ length: 25 }, () => fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` } }))),
+      Array.from({ length: 25 }, () =>
+        fn.invoke(restEvent({ headers: { Authorization: `Bearer ${bearer}` } })),
+      ),
     );
     expect(results.every((r) => r.statusCode === 200)).toBe(true);
     expect(stand.secretsManager.calls.filter((id) => id === 'ownid/cache')).toHaveLength(1);
@@ -254,7 +333,9 @@ describe('the key: formats, cache and failures', () => {
     stand.secretsManager.mode = mode;
     try {
       const started = Date.now();
-      const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+      const result = await fn.invoke(
+        restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }),
+      );
       expect(Date.now() - started).toBeLessThan(5000);
       expect(result.statusCode).toBe(status);
       expectNoToken(result);
@@ -278,7 +359,9 @@ describe('the key: formats, cache and failures', () => {
     const secret = makeSecret();
     stand.secretsManager.secrets.set('ownid/bad', secret);
     const fn = createTestFunction({ ...stand.env, OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/bad' });
-    const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }),
+    );
     expect(result.statusCode).toBe(500);
     const line = JSON.parse(fn.logs.at(-1)!);
     expect(line).toMatchObject({ outcome: 'key_invalid', level: 'ERROR' });
@@ -290,7 +373,9 @@ describe('the key: formats, cache and failures', () => {
     const fn = createTestFunction(stand.env);
     stand.jwks.mode = 'down';
     try {
-      const result = await fn.invoke(restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }));
+      const result = await fn.invoke(
+        restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }),
+      );
       expect(result.statusCode).toBe(503);
       expect(result.headers['Retry-After']).toBe('5');
       expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('jwks_unavailable');

@@ -17,12 +17,17 @@ const site = createServer((req, res) => {
   behaviour(res, req.headers);
 });
 
-const json = (status: number, body: unknown): SiteBehaviour => (res) => {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown): SiteBehaviour =>
+  (res) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  };
 const validSession: SiteBehaviour = (res, headers) => {
   const ok = /(?:^|; )connect\.sid=s%3Avalid/.test(headers.cookie ?? '');
-  json(ok ? 200 : 401, ok ? { email: 'ada@example.com', email_verified: true } : { error: 'no session' })(res, headers);
+  json(ok ? 200 : 401, ok ? { email: 'ada@example.com', email_verified: true } : { error: 'no session' })(
+    res,
+    headers,
+  );
 };
 
 beforeAll(async () => {
@@ -51,10 +56,16 @@ function introspectionEnv(extra: Record<string, string> = {}) {
     SESSION_COOKIE_NAMES: _f,
     ...rest
   } = stand.env;
-  return { ...rest, SESSION_INTROSPECTION_URL: siteUrl, SESSION_INTROSPECTION_COOKIES: 'connect.sid', ...extra };
+  return {
+    ...rest,
+    SESSION_INTROSPECTION_URL: siteUrl,
+    SESSION_INTROSPECTION_COOKIES: 'connect.sid',
+    ...extra,
+  };
 }
 
-const withCookie = (cookie: string, headers: Record<string, string> = {}) => restEvent({ headers: { Cookie: cookie, Origin: ALLOWED_ORIGIN, ...headers } });
+const withCookie = (cookie: string, headers: Record<string, string> = {}) =>
+  restEvent({ headers: { Cookie: cookie, Origin: ALLOWED_ORIGIN, ...headers } });
 
 describe('introspection session source', () => {
   it('a valid session: 200, only the named cookie forwarded, as sent', async () => {
@@ -91,13 +102,38 @@ describe('introspection session source', () => {
 
   it.each<[string, SiteBehaviour, number, string]>([
     ['the site answering 500', json(500, { error: 'boom' }), 503, 'introspection_unavailable'],
-    ['a redirect (not followed)', (res) => res.writeHead(302, { location: '/login' }).end(), 503, 'introspection_unavailable'],
-    ['HTML instead of JSON', (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'), 503, 'introspection_unavailable'],
-    ['a huge body', (res) => res.writeHead(200).end(JSON.stringify({ email: 'ada@example.com', pad: 'x'.repeat(100_000) })), 503, 'introspection_unavailable'],
+    [
+      'a redirect (not followed)',
+      (res) => res.writeHead(302, { location: '/login' }).end(),
+      503,
+      'introspection_unavailable',
+    ],
+    [
+      'HTML instead of JSON',
+      (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>'),
+      503,
+      'introspection_unavailable',
+    ],
+    [
+      'a huge body',
+      (res) => res.writeHead(200).end(JSON.stringify({ email: 'ada@example.com', pad: 'x'.repeat(100_000) })),
+      503,
+      'introspection_unavailable',
+    ],
     ['a JSON array', json(200, ['ada@example.com']), 503, 'introspection_unavailable'],
     ['200 without an email', json(200, { user: 'ada' }), 503, 'introspection_unavailable'],
-    ['an email with control characters', json(200, { email: 'ada@example.com\r\nBcc: x@evil.test' }), 403, 'email_invalid'],
-    ['email_verified false', json(200, { email: 'ada@example.com', email_verified: false }), 403, 'email_unverified'],
+    [
+      'an email with control characters',
+      json(200, { email: 'ada@example.com\r\nBcc: x@evil.test' }),
+      403,
+      'email_invalid',
+    ],
+    [
+      'email_verified false',
+      json(200, { email: 'ada@example.com', email_verified: false }),
+      403,
+      'email_unverified',
+    ],
     ['403 from the site', json(403, {}), 401, 'no_session'],
   ])('%s -> %i %s, never a token', async (_label, site, status, reason) => {
     behaviour = site;
@@ -119,7 +155,9 @@ describe('introspection session source', () => {
   });
 
   it('the site down (connection refused) is a 503', async () => {
-    const fn = createTestFunction(introspectionEnv({ SESSION_INTROSPECTION_URL: 'http://127.0.0.1:9/session' }));
+    const fn = createTestFunction(
+      introspectionEnv({ SESSION_INTROSPECTION_URL: 'http://127.0.0.1:9/session' }),
+    );
     const result = await fn.invoke(withCookie('connect.sid=s%3Avalid.sig'));
     expect(result.statusCode).toBe(503);
   });
@@ -130,15 +168,20 @@ describe('introspection session source', () => {
       headers['x-ownid-enrollment-token'] === 'shared-token-123'
         ? json(200, { email: 'ada@example.com' })(res, headers)
         : json(401, {})(res, headers);
-    const fn = createTestFunction(introspectionEnv({ SESSION_INTROSPECTION_SECRET_ID: 'site/introspection-token' }));
+    const fn = createTestFunction(
+      introspectionEnv({ SESSION_INTROSPECTION_SECRET_ID: 'site/introspection-token' }),
+    );
     const result = await fn.invoke(withCookie('connect.sid=s%3Avalid.sig'));
     expect(result.statusCode).toBe(200);
   });
 
   it('caches positive answers by a hash of the cookies, and expires them', async () => {
     let now = 1_800_000_000_000;
-    const fn = createTestFunction(introspectionEnv({ SESSION_INTROSPECTION_CACHE_SECONDS: '5' }), { now: () => now });
-    for (let i = 0; i < 5; i++) expect((await fn.invoke(withCookie('connect.sid=s%3Avalid.sig'))).statusCode).toBe(200);
+    const fn = createTestFunction(introspectionEnv({ SESSION_INTROSPECTION_CACHE_SECONDS: '5' }), {
+      now: () => now,
+    });
+    for (let i = 0; i < 5; i++)
+      expect((await fn.invoke(withCookie('connect.sid=s%3Avalid.sig'))).statusCode).toBe(200);
     expect(received).toHaveLength(1);
     // Another cookie value is another cache entry, and a refusal is never cached.
     expect((await fn.invoke(withCookie('connect.sid=s%3Aother.sig'))).statusCode).toBe(401);

@@ -1,6 +1,10 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { importOwnIdPrivateKey, parseSecretString, PrivateKeyFormatError } from '../../functions/generate-auth-token/private-key.ts';
+import {
+  importOwnIdPrivateKey,
+  PrivateKeyFormatError,
+  parseSecretString,
+} from '../../functions/generate-auth-token/private-key.ts';
 import { ecKey, rsaKey } from '../support/keys.ts';
 
 async function signsVerifiably(secret: string, publicPem: string) {
@@ -31,14 +35,16 @@ describe('the OwnID private key from the secret', () => {
     expect(imported.modulusBits).toBe(2048);
   });
 
-  const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const small = generateKeyPairSync('rsa', { modulusLength: 1024 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
   it.each([
     ['a public key', key.publicPem, /public key/],
     ['an EC key (SEC1)', ecKey().sec1Pem, /EC key/],
     ['an EC key (PKCS#8)', ecKey().pkcs8Pem, /ec key; RS256 needs an RSA key/],
     ['a 1024-bit RSA key', small, /1024 bits; at least 2048/],
     ['garbage', 'hello world', /no PEM block/],
-    ['a truncated PEM', key.pkcs1Pem.slice(0, 400) + '\n-----END RSA PRIVATE KEY-----', /does not decode/],
+    ['a truncated PEM', `${key.pkcs1Pem.slice(0, 400)}\n-----END RSA PRIVATE KEY-----`, /does not decode/],
     ['JSON without privateKey', '{"key": "x"}', /no string "privateKey"/],
     ['broken JSON', '{"privateKey": ', /does not parse/],
     ['an empty string', '   ', /no PEM block/],

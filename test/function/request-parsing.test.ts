@@ -6,14 +6,18 @@ import { restEvent } from '../support/events.ts';
 
 describe('readEnrollmentRequest', () => {
   it('matches header names case-insensitively in both header maps', () => {
-    const request = readEnrollmentRequest(restEvent({ headers: { AUTHORIZATION: 'Bearer a.b.c', oRiGiN: 'https://x.test', COOKIE: 'a=1' } }));
+    const request = readEnrollmentRequest(
+      restEvent({ headers: { AUTHORIZATION: 'Bearer a.b.c', oRiGiN: 'https://x.test', COOKIE: 'a=1' } }),
+    );
     expect(request.authorization).toEqual(['Bearer a.b.c']);
     expect(request.origin).toBe('https://x.test');
     expect(request.cookies.get('a')).toBe('1');
   });
 
   it('keeps every Authorization value from multiValueHeaders', () => {
-    const request = readEnrollmentRequest(restEvent({ multiValueHeaders: { Authorization: ['Bearer a.b.c', 'Bearer d.e.f'] } }));
+    const request = readEnrollmentRequest(
+      restEvent({ multiValueHeaders: { Authorization: ['Bearer a.b.c', 'Bearer d.e.f'] } }),
+    );
     expect(request.authorization).toHaveLength(2);
   });
 
@@ -24,7 +28,11 @@ describe('readEnrollmentRequest', () => {
   });
 
   it('survives events without header maps', () => {
-    const request = readEnrollmentRequest({ httpMethod: 'POST', headers: null as never, multiValueHeaders: null as never });
+    const request = readEnrollmentRequest({
+      httpMethod: 'POST',
+      headers: null as never,
+      multiValueHeaders: null as never,
+    });
     expect(request).toMatchObject({ method: 'POST', authorization: [], origin: undefined });
   });
 });
@@ -57,16 +65,25 @@ describe('corsHeaders', () => {
       'Access-Control-Allow-Credentials': 'true',
       Vary: 'Origin',
     });
-    for (const origin of ['https://app.example.com.evil.test', 'http://app.example.com', 'https://app.example.com:8443', 'null', undefined]) {
+    for (const origin of [
+      'https://app.example.com.evil.test',
+      'http://app.example.com',
+      'https://app.example.com:8443',
+      'null',
+      undefined,
+    ]) {
       expect(corsHeaders(origin, allowed)).toEqual({ Vary: 'Origin' });
     }
   });
 });
 
 describe('isAcceptableEmail', () => {
-  it.each(['ada@example.com', 'a.b+tag@sub.example.co.uk', 'аda@example.com', 'jürgen@bücher.de'])('accepts %s', (email) => {
-    expect(isAcceptableEmail(email)).toBe(true);
-  });
+  it.each(['ada@example.com', 'a.b+tag@sub.example.co.uk', 'аda@example.com', 'jürgen@bücher.de'])(
+    'accepts %s',
+    (email) => {
+      expect(isAcceptableEmail(email)).toBe(true);
+    },
+  );
   it.each([
     ['CRLF', 'ada@example.com\r\nBcc: x@y.z'],
     ['no @', 'ada.example.com'],

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyUnavailableError, MisconfigurationError } from '../../functions/generate-auth-token/errors.ts';
-import { createSigningKeyProvider, SecretMisconfiguredError, SecretUnavailableError } from '../../functions/generate-auth-token/signing-key.ts';
+import {
+  DependencyUnavailableError,
+  MisconfigurationError,
+} from '../../functions/generate-auth-token/errors.ts';
+import {
+  createSigningKeyProvider,
+  SecretMisconfiguredError,
+  SecretUnavailableError,
+} from '../../functions/generate-auth-token/signing-key.ts';
 import { rsaKey } from '../support/keys.ts';
 
 function clock(start = 1_800_000_000_000) {
@@ -14,7 +21,11 @@ describe('createSigningKeyProvider', () => {
   it('reads once per TTL and shares one read between concurrent callers', async () => {
     const time = clock();
     let reads = 0;
-    const getKey = createSigningKeyProvider({ readSecret: async () => (reads++, pem), ttlSeconds: 300, now: time.now });
+    const getKey = createSigningKeyProvider({
+      readSecret: async () => (reads++, pem),
+      ttlSeconds: 300,
+      now: time.now,
+    });
     const keys = await Promise.all(Array.from({ length: 50 }, () => getKey()));
     expect(reads).toBe(1);
     expect(new Set(keys).size).toBe(1);
@@ -56,12 +67,22 @@ describe('createSigningKeyProvider', () => {
   });
 
   it('maps failures with nothing cached: outage -> 503 key_unavailable, bad secret -> 500 key_invalid', async () => {
-    const outage = createSigningKeyProvider({ readSecret: async () => Promise.reject(new SecretUnavailableError('x')), ttlSeconds: 60 });
+    const outage = createSigningKeyProvider({
+      readSecret: async () => Promise.reject(new SecretUnavailableError('x')),
+      ttlSeconds: 60,
+    });
     await expect(outage()).rejects.toMatchObject({ status: 503, reason: 'key_unavailable' });
     await expect(outage()).rejects.toBeInstanceOf(DependencyUnavailableError);
-    const missing = createSigningKeyProvider({ readSecret: async () => Promise.reject(new SecretMisconfiguredError('no value')), ttlSeconds: 60 });
+    const missing = createSigningKeyProvider({
+      readSecret: async () => Promise.reject(new SecretMisconfiguredError('no value')),
+      ttlSeconds: 60,
+    });
     await expect(missing()).rejects.toBeInstanceOf(MisconfigurationError);
     const garbage = createSigningKeyProvider({ readSecret: async () => 'not a key', ttlSeconds: 60 });
-    await expect(garbage()).rejects.toMatchObject({ status: 500, reason: 'key_invalid', message: expect.stringMatching(/no PEM block/) });
+    await expect(garbage()).rejects.toMatchObject({
+      status: 500,
+      reason: 'key_invalid',
+      message: expect.stringMatching(/no PEM block/),
+    });
   });
 });

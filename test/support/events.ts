@@ -38,7 +38,10 @@ export function restEvent(options: EventOptions = {}): APIGatewayProxyEvent {
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: options.method ?? 'POST',
-      identity: { sourceIp: '127.0.0.1', userAgent: 'vitest' } as APIGatewayProxyEvent['requestContext']['identity'],
+      identity: {
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      } as APIGatewayProxyEvent['requestContext']['identity'],
       path: `/prod${path}`,
       stage: 'prod',
       requestId: 'req-1',

@@ -4,11 +4,18 @@
 import type { KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseConfig } from '../../functions/generate-auth-token/config.ts';
-import { createEnrollmentRuntime, type EnrollmentRuntime } from '../../functions/generate-auth-token/create-handler.ts';
-import { type JwksServer, startJwksServer } from './jwks-server.ts';
+import {
+  createEnrollmentRuntime,
+  type EnrollmentRuntime,
+} from '../../functions/generate-auth-token/create-handler.ts';
 import { lambdaContext } from './events.ts';
+import { type JwksServer, startJwksServer } from './jwks-server.ts';
 import { publicJwk, rsaKey } from './keys.ts';
-import { type SecretsManagerStandIn, secretsManagerEnv, startSecretsManagerStandIn } from './secrets-manager-stand-in.ts';
+import {
+  type SecretsManagerStandIn,
+  secretsManagerEnv,
+  startSecretsManagerStandIn,
+} from './secrets-manager-stand-in.ts';
 import { sessionJwt } from './tokens.ts';
 
 export const ISSUER = 'https://login.example.test';
@@ -39,7 +46,9 @@ export async function startStand(): Promise<Stand> {
   const cognitoKey = rsaKey('cognito');
   secretsManager.secrets.set(SECRET_ID, ownIdKey.pkcs1Pem);
   jwks.keysByPath.set('/jwks.json', [publicJwk(issuerKey.publicKey, ISSUER_KID)]);
-  jwks.keysByPath.set(`/${USER_POOL_ID}/.well-known/jwks.json`, [publicJwk(cognitoKey.publicKey, COGNITO_KID)]);
+  jwks.keysByPath.set(`/${USER_POOL_ID}/.well-known/jwks.json`, [
+    publicJwk(cognitoKey.publicKey, COGNITO_KID),
+  ]);
   const env = {
     ...secretsManagerEnv(secretsManager.url),
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: jwks.url,
@@ -76,23 +85,47 @@ export interface TestFunction {
  * process.env (each test file runs in its own worker) because the real SDK resolves its endpoint
  * and credentials from there lazily, at the first call.
  */
-export function createTestFunction(env: Record<string, string>, options: { now?: () => number } = {}): TestFunction {
+export function createTestFunction(
+  env: Record<string, string>,
+  options: { now?: () => number } = {},
+): TestFunction {
   for (const [name, value] of Object.entries(env)) if (name.startsWith('AWS_')) process.env[name] = value;
   const logs: string[] = [];
-  const runtime = createEnrollmentRuntime(parseConfig(env), { log: (line) => logs.push(line), now: options.now });
+  const runtime = createEnrollmentRuntime(parseConfig(env), {
+    log: (line) => logs.push(line),
+    now: options.now,
+  });
   return { runtime, logs, invoke: (event) => runtime.handler(event, lambdaContext()) };
 }
 
-export function issuerSession(stand: Stand, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
+export function issuerSession(
+  stand: Stand,
+  claims: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sessionJwt(
-    { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', email: 'ada@example.com', email_verified: true, iat: now, exp: now + 600, ...claims },
+    {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'user-1',
+      email: 'ada@example.com',
+      email_verified: true,
+      iat: now,
+      exp: now + 600,
+      ...claims,
+    },
     stand.issuerKey.privateKey,
     { kid: ISSUER_KID, ...header },
   );
 }
 
-export function cognitoIdToken(stand: Stand, claims: Record<string, unknown> = {}, key: KeyObject = stand.cognitoKey.privateKey, header: Record<string, unknown> = {}): Promise<string> {
+export function cognitoIdToken(
+  stand: Stand,
+  claims: Record<string, unknown> = {},
+  key: KeyObject = stand.cognitoKey.privateKey,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return sessionJwt(
     {

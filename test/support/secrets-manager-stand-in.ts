@@ -43,10 +43,13 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
         res.end(JSON.stringify({ __type: type, message }));
       };
-      if (target !== 'secretsmanager.GetSecretValue') return error(400, 'UnknownOperationException', 'unknown operation');
+      if (target !== 'secretsmanager.GetSecretValue')
+        return error(400, 'UnknownOperationException', 'unknown operation');
       let secretId = '';
       try {
-        secretId = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId ?? '');
+        secretId = String(
+          (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId ?? '',
+        );
       } catch {
         return error(400, 'SerializationException', 'bad body');
       }

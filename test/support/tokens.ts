@@ -14,23 +14,38 @@ export function sessionJwt(
 }
 
 /** A compact JWS with any header, signed with RS256 by `key` whatever the header claims. */
-export function rawSignedJwt(header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyObject): string {
+export function rawSignedJwt(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  key: KeyObject,
+): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
   const signature = createSign('RSA-SHA256').update(input).sign(key);
   return `${input}.${signature.toString('base64url')}`;
 }
 
-export function unsignedJwt(header: Record<string, unknown>, claims: Record<string, unknown>, signature = ''): string {
+export function unsignedJwt(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  signature = '',
+): string {
   return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}.${signature}`;
 }
 
 /** The classic key-confusion forgery: HS256 with the issuer's public key as the HMAC secret. */
-export function hs256WithPublicKey(header: Record<string, unknown>, claims: Record<string, unknown>, publicPem: string): string {
+export function hs256WithPublicKey(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  publicPem: string,
+): string {
   const input = `${b64url(JSON.stringify({ ...header, alg: 'HS256' }))}.${b64url(JSON.stringify(claims))}`;
   return `${input}.${createHmac('sha256', publicPem).update(input).digest('base64url')}`;
 }
 
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
   const [header = '', payload = ''] = token.split('.');
   return {
     header: JSON.parse(Buffer.from(header, 'base64url').toString('utf8')),

@@ -27,19 +27,22 @@ export function createIntrospectionVerifier(
   const now = options.now ?? Date.now;
   // Keyed by a hash of the forwarded cookies, never by their values.
   const cache = new Map<string, { email: string; expiresAt: number }>();
-  const getSharedToken = options.readSharedSecret === undefined ? undefined : cachedSecret(options.readSharedSecret, now);
+  const getSharedToken =
+    options.readSharedSecret === undefined ? undefined : cachedSecret(options.readSharedSecret, now);
 
   return async function introspect(cookies) {
     const cookieHeader = config.cookieNames
       .flatMap((name) => {
-        if (cookies.isAmbiguous(name)) throw new UnauthorizedError('malformed', 'conflicting session cookies');
+        if (cookies.isAmbiguous(name))
+          throw new UnauthorizedError('malformed', 'conflicting session cookies');
         const raw = cookies.getRaw(name);
         return raw === undefined || raw === '' ? [] : [`${name}=${raw}`];
       })
       .join('; ');
     if (cookieHeader === '') throw new UnauthorizedError('no_session');
 
-    const cacheKey = config.cacheSeconds > 0 ? createHash('sha256').update(cookieHeader).digest('base64url') : undefined;
+    const cacheKey =
+      config.cacheSeconds > 0 ? createHash('sha256').update(cookieHeader).digest('base64url') : undefined;
     if (cacheKey !== undefined) {
       const hit = cache.get(cacheKey);
       if (hit !== undefined && hit.expiresAt > now()) return hit.email;
@@ -51,7 +54,8 @@ export function createIntrospectionVerifier(
 
     const body = await callSessionEndpoint(config, headers);
     const email = body.email;
-    if (email === undefined) throw new DependencyUnavailableError('introspection_unavailable', 'response has no email');
+    if (email === undefined)
+      throw new DependencyUnavailableError('introspection_unavailable', 'response has no email');
     if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
     if (body.email_verified === false) throw new ForbiddenError('email_unverified');
 
@@ -63,11 +67,19 @@ export function createIntrospectionVerifier(
   };
 }
 
-async function callSessionEndpoint(config: IntrospectionSessionConfig, headers: Record<string, string>): Promise<Record<string, unknown>> {
+async function callSessionEndpoint(
+  config: IntrospectionSessionConfig,
+  headers: Record<string, string>,
+): Promise<Record<string, unknown>> {
   const unavailable = (detail: string) => new DependencyUnavailableError('introspection_unavailable', detail);
   let response: Response;
   try {
-    response = await fetch(config.url, { method: 'GET', headers, redirect: 'manual', signal: AbortSignal.timeout(config.timeoutMs) });
+    response = await fetch(config.url, {
+      method: 'GET',
+      headers,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
   } catch (error) {
     throw unavailable(`session endpoint unreachable (${error instanceof Error ? error.name : 'error'})`);
   }
@@ -88,7 +100,8 @@ async function callSessionEndpoint(config: IntrospectionSessionConfig, headers: 
   } catch {
     throw unavailable('session endpoint body is not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw unavailable('session endpoint body is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw unavailable('session endpoint body is not a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -118,7 +131,10 @@ function cachedSecret(read: ReadSecret, now: () => number): () => Promise<string
       })
       .catch((error: Error) => {
         if (cached !== undefined) return cached.value;
-        throw new DependencyUnavailableError('introspection_unavailable', `shared token unavailable: ${error.name}`);
+        throw new DependencyUnavailableError(
+          'introspection_unavailable',
+          `shared token unavailable: ${error.name}`,
+        );
       })
       .finally(() => {
         inFlight = undefined;

@@ -21,8 +21,8 @@ import {
 } from 'aws-jwt-verify/error';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { CognitoSessionConfig, JwtIssuerSessionConfig } from '../config.ts';
-import { DependencyUnavailableError, ForbiddenError, type ReasonCode, UnauthorizedError } from '../errors.ts';
 import { isAcceptableEmail } from '../email.ts';
+import { DependencyUnavailableError, ForbiddenError, type ReasonCode, UnauthorizedError } from '../errors.ts';
 import { BoundedJwksFetcher } from './jwks-fetcher.ts';
 import { inspectJwt } from './jwt-shape.ts';
 
@@ -64,7 +64,8 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
     rewriteUrl:
       cognitoEndpoint === undefined
         ? undefined
-        : (url) => url.replace(/^https:\/\/(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com/, cognitoEndpoint),
+        : (url) =>
+            url.replace(/^https:\/\/(?:issuer-)?cognito-idp\.[a-z0-9-]+\.amazonaws\.com/, cognitoEndpoint),
   });
   const jwksCache = new SimpleJwksCache({
     fetcher,
@@ -120,12 +121,15 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
 // aws-jwt-verify treats `exp` as optional and ignores `iat`; a session must expire and not come from the future.
 function checkTimes(payload: Record<string, unknown>, nowSeconds: number): void {
   const { exp, iat } = payload;
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new UnauthorizedError('malformed', 'exp missing or not a number');
-  if (exp > nowSeconds + MAX_SESSION_LIFETIME_SECONDS) throw new UnauthorizedError('malformed', 'exp implausibly far');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    throw new UnauthorizedError('malformed', 'exp missing or not a number');
+  if (exp > nowSeconds + MAX_SESSION_LIFETIME_SECONDS)
+    throw new UnauthorizedError('malformed', 'exp implausibly far');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
     throw new UnauthorizedError('malformed', 'iat not a number');
   }
-  if (typeof iat === 'number' && iat > nowSeconds + IAT_LEEWAY_SECONDS) throw new UnauthorizedError('not_yet_valid');
+  if (typeof iat === 'number' && iat > nowSeconds + IAT_LEEWAY_SECONDS)
+    throw new UnauthorizedError('not_yet_valid');
 }
 
 function cognitoEmail(payload: Record<string, unknown>): string {
@@ -133,7 +137,8 @@ function cognitoEmail(payload: Record<string, unknown>): string {
   if (email === undefined) throw new ForbiddenError('email_missing');
   if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
   // Cognito always states email_verified; anything but true means not verified.
-  if (payload.email_verified !== true && payload.email_verified !== 'true') throw new ForbiddenError('email_unverified');
+  if (payload.email_verified !== true && payload.email_verified !== 'true')
+    throw new ForbiddenError('email_unverified');
   return email;
 }
 
@@ -142,7 +147,8 @@ function issuerEmail(payload: Record<string, unknown>, claim: string): string {
   if (email === undefined) throw new ForbiddenError('email_missing');
   if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
   // Issuers that do not state email_verified are trusted to issue verified emails only.
-  if (payload.email_verified === false || payload.email_verified === 'false') throw new ForbiddenError('email_unverified');
+  if (payload.email_verified === false || payload.email_verified === 'false')
+    throw new ForbiddenError('email_unverified');
   return email;
 }
 
@@ -161,10 +167,15 @@ const REASONS: readonly [new (...args: never[]) => Error, ReasonCode][] = [
 ];
 
 function toEnrollmentError(error: unknown): Error {
-  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError || error instanceof JwksValidationError) {
+  if (
+    error instanceof FetchError ||
+    error instanceof JwksNotAvailableInCacheError ||
+    error instanceof JwksValidationError
+  ) {
     return new DependencyUnavailableError('jwks_unavailable', error.message);
   }
-  for (const [type, reason] of REASONS) if (error instanceof type) return new UnauthorizedError(reason, error.message);
+  for (const [type, reason] of REASONS)
+    if (error instanceof type) return new UnauthorizedError(reason, error.message);
   if (error instanceof JwtBaseError) return new UnauthorizedError('malformed', error.message);
   return error instanceof Error ? error : new Error(String(error));
 }

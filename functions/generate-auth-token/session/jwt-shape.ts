@@ -21,7 +21,8 @@ export function inspectJwt(token: string): JwtShape {
   const header = decodeJsonObject(headerPart);
   const payload = decodeJsonObject(payloadPart);
   for (const name of FORBIDDEN_HEADER_PARAMETERS) {
-    if (Object.hasOwn(header, name)) throw new UnauthorizedError('malformed', `header parameter ${name} is refused`);
+    if (Object.hasOwn(header, name))
+      throw new UnauthorizedError('malformed', `header parameter ${name} is refused`);
   }
   if (typeof header.alg !== 'string') throw new UnauthorizedError('malformed', 'alg missing');
   if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > 256)) {

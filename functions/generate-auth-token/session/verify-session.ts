@@ -22,7 +22,10 @@ export interface SessionVerifiers {
   readonly introspect: ((cookies: CookieJar) => Promise<string>) | undefined;
 }
 
-export type VerifySession = (request: EnrollmentRequest, noteSource: (source: SessionSource) => void) => Promise<VerifiedSession>;
+export type VerifySession = (
+  request: EnrollmentRequest,
+  noteSource: (source: SessionSource) => void,
+) => Promise<VerifiedSession>;
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 const AMPLIFY_PREFIX = 'CognitoIdentityServiceProvider.';
@@ -38,7 +41,8 @@ export function createSessionVerifier(
 
     if (request.authorization.length > 0) {
       noteSource('bearer');
-      if (request.authorization.length > 1) throw new UnauthorizedError('malformed', 'several Authorization values');
+      if (request.authorization.length > 1)
+        throw new UnauthorizedError('malformed', 'several Authorization values');
       const token = BEARER.exec(request.authorization[0] ?? '')?.[1];
       if (token === undefined || verifiers.verifyJwt === undefined) {
         throw new UnauthorizedError('malformed', 'Authorization is not a Bearer token');
@@ -89,7 +93,9 @@ export function createSessionVerifier(
     if (candidates.length === 0) return undefined;
     let chosen = candidates.length === 1 ? candidates[0] : undefined;
     if (candidates.length > 1) {
-      const lastUsers = new Set(candidates.map((c) => cookies.get(`${AMPLIFY_PREFIX}${c.clientId}.LastAuthUser`)));
+      const lastUsers = new Set(
+        candidates.map((c) => cookies.get(`${AMPLIFY_PREFIX}${c.clientId}.LastAuthUser`)),
+      );
       const matching = candidates.filter((c) => lastUsers.has(c.user));
       chosen = matching.length === 1 ? matching[0] : undefined;
     }
