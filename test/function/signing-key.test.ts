@@ -22,7 +22,10 @@ describe('createSigningKeyProvider', () => {
     const time = clock();
     let reads = 0;
     const getKey = createSigningKeyProvider({
-      readSecret: async () => (reads++, pem),
+      readSecret: async () => {
+        reads++;
+        return pem;
+      },
       ttlSeconds: 300,
       now: time.now,
     });
