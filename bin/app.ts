@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// CDK entry (cdk.json "app"): context -> stack, with cdk-nag. See docs/readme/deploy.md for the keys.
+import { AppContextError, buildApp } from '../lib/app.ts';
+
+try {
+  buildApp();
+} catch (error) {
+  if (!(error instanceof AppContextError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}
