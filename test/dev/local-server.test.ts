@@ -1,0 +1,522 @@
+// The local server over HTTP, started in-process on a free port with a temporary `.local/`: the
+// endpoint served by the built bundle (run `npm run build` first), the demo login's cookie round
+// trip, CORS, limits, the opaque-session demo and real settings switching dev mode off.
+import { createPublicKey } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jwtVerify } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
+import { type JwksServer, startJwksServer } from '../support/jwks-server.ts';
+import { publicJwk, rsaKey } from '../support/keys.ts';
+import {
+  type SecretsManagerStandIn,
+  secretsManagerEnv,
+  startSecretsManagerStandIn,
+} from '../support/secrets-manager-stand-in.ts';
+import { sessionJwt } from '../support/tokens.ts';
+
+const ENDPOINT = '/generate-auth-token';
+const ADA = { email: 'ada@example.com', password: 'passkeys-are-nice' };
+const baseEnv = { PATH: process.env.PATH };
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ownid-dev-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+interface Started {
+  server: LocalServer;
+  logs: string[];
+}
+
+async function start(options: Parameters<typeof startLocalServer>[0] = {}): Promise<Started> {
+  const logs: string[] = [];
+  const server = await startLocalServer({
+    port: 0,
+    env: baseEnv,
+    rateLimit: false,
+    onFunctionLog: (line) => logs.push(line),
+    ...options,
+  });
+  return { server, logs };
+}
+
+async function login(
+  server: LocalServer,
+  credentials = ADA,
+): Promise<{ response: Response; cookie: string }> {
+  const response = await fetch(`${server.url}/demo/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: server.url },
+    body: JSON.stringify(credentials),
+  });
+  const setCookie = response.headers.getSetCookie()[0] ?? '';
+  return { response, cookie: setCookie.split(';')[0] ?? '' };
+}
+
+const post = (server: LocalServer, headers: Record<string, string> = {}, body?: string) =>
+  fetch(`${server.url}${ENDPOINT}`, { method: 'POST', headers: { Origin: server.url, ...headers }, body });
+
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('zero-config dev mode (JWT session cookie)', () => {
+  let devDir: string;
+  let started: Started;
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    devDir = join(tempDir(), '.local');
+    started = await start({ devDir });
+    server = started.server;
+  });
+  afterAll(() => server.close());
+
+  it('makes the dev keys under the dev folder, owner-only, the OwnID one as PKCS#1', () => {
+    const keyPath = join(devDir, 'ownid-dev-private-key.pem');
+    const issuerPath = join(devDir, 'dev-session-issuer-key.pem');
+    expect(statSync(keyPath).mode & 0o777).toBe(0o600);
+    expect(statSync(issuerPath).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyPath, 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    expect(createPublicKey(readFileSync(keyPath, 'utf8')).asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(server.settings.devKey).toBe(true);
+    expect(server.settings.devSession).toBe('jwt');
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('answers 401 without a session, with the contract headers, and the function logs one line', async () => {
+    const before = started.logs.length;
+    const response = await post(server);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    await expect.poll(() => started.logs.length).toBeGreaterThan(before);
+    const line = JSON.parse(started.logs.at(-1) ?? '{}');
+    expect(line).toMatchObject({ message: 'generate-auth-token', outcome: 'no_session', status: 401 });
+  });
+
+  it('refuses wrong credentials at the demo login', async () => {
+    const { response, cookie } = await login(server, { email: ADA.email, password: 'nope' });
+    expect(response.status).toBe(401);
+    expect(cookie).toBe('');
+  });
+
+  it('issues a token after the demo login (cookie round trip), signed with the dev OwnID key', async () => {
+    const { response, cookie } = await login(server);
+    expect(response.status).toBe(200);
+    const setCookie = response.headers.getSetCookie()[0] ?? '';
+    expect(setCookie).toMatch(/^demo_session=[\w-]+\.[\w-]+\.[\w-]+; /);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Lax');
+    expect(setCookie).toContain('Path=/');
+    expect(setCookie).toContain('Max-Age=900');
+
+    const token = await post(server, { Cookie: cookie });
+    expect(token.status).toBe(200);
+    expect(token.headers.get('access-control-allow-origin')).toBe(server.url);
+    const body = (await token.json()) as { email: string; token: string };
+    expect(body.email).toBe(ADA.email);
+    const publicKey = createPublicKey(readFileSync(join(devDir, 'ownid-dev-private-key.pem'), 'utf8'));
+    const { payload, protectedHeader } = await jwtVerify(body.token, publicKey, {
+      issuer: 'OwnID',
+      audience: 'OwnID',
+    });
+    expect(protectedHeader).toMatchObject({ alg: 'RS256', typ: 'JWT' });
+    expect(payload.sub).toBe(ADA.email);
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(60);
+    expect(JSON.parse(started.logs.at(-1) ?? '{}')).toMatchObject({
+      outcome: 'issued',
+      status: 200,
+      source: 'cookie',
+    });
+
+    const me = await fetch(`${server.url}/demo/me`, { headers: { Cookie: cookie } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({
+      email: ADA.email,
+      emailVerified: true,
+      session: 'jwt',
+      cookie: 'demo_session',
+    });
+    expect((await fetch(`${server.url}/demo/me`)).status).toBe(401);
+  });
+
+  it('also issues a token for a request without Origin (curl) and ignores a body naming someone else', async () => {
+    const { cookie } = await login(server);
+    const response = await fetch(`${server.url}${ENDPOINT}`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'mallory@example.com' }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { email: string }).email).toBe(ADA.email);
+  });
+
+  it('answers 403 for a user whose email is not verified', async () => {
+    const { cookie } = await login(server, { email: 'eve@example.com', password: ADA.password });
+    const response = await post(server, { Cookie: cookie });
+    expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({ message: 'Forbidden' });
+  });
+
+  it('refuses a cookie session from a disallowed Origin with 403 and no CORS headers', async () => {
+    const { cookie } = await login(server);
+    const response = await post(server, { Cookie: cookie, Origin: 'https://evil.example' });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('hands other methods to the function: 405 for GET, with Allow', async () => {
+    const response = await fetch(`${server.url}${ENDPOINT}`);
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(await response.json()).toEqual({ message: 'Method Not Allowed' });
+  });
+
+  it('answers the CORS preflight for an allowed origin: 204, exact origin, credentials', async () => {
+    const origin = `http://localhost:${server.port}`;
+    const response = await fetch(`${server.url}${ENDPOINT}`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(response.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(response.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    expect(response.headers.get('vary')).toBe('Origin');
+    expect(response.headers.get('content-length')).toBeNull();
+  });
+
+  it('refuses the preflight of a disallowed origin without CORS headers', async () => {
+    const response = await fetch(`${server.url}${ENDPOINT}`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers 413 to a body over 16 KB without calling the function', async () => {
+    const before = started.logs.length;
+    const response = await post(
+      server,
+      { 'Content-Type': 'application/json' },
+      JSON.stringify({ pad: 'x'.repeat(100_000) }),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ message: 'Payload Too Large' });
+    expect(started.logs.length).toBe(before);
+  });
+
+  it('answers 431 to a request with too many headers', async () => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) headers[`x-h${i}`] = 'v';
+    const response = await post(server, headers);
+    expect(response.status).toBe(431);
+  });
+
+  it('serves the dev issuer JWKS and the OwnID public key, never a private part', async () => {
+    const jwks = (await (await fetch(`${server.url}/dev-issuer/jwks.json`)).json()) as {
+      keys: Record<string, string>[];
+    };
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0]).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig' });
+    const jwk = (await (await fetch(`${server.url}/demo/ownid-public-key.json`)).json()) as Record<
+      string,
+      string
+    >;
+    for (const key of [jwks.keys[0] ?? {}, jwk]) {
+      expect(Object.keys(key).sort()).toEqual(
+        Object.keys(key)
+          .filter((k) => !['d', 'p', 'q', 'dp', 'dq', 'qi'].includes(k))
+          .sort(),
+      );
+    }
+  });
+
+  it('never serves the dev files', async () => {
+    for (const path of [
+      '/.local/ownid-dev-private-key.pem',
+      '/demo/../.local/ownid-dev-private-key.pem',
+      '/demo/%2e%2e/.local/dev-session-issuer-key.pem',
+      '/dev-issuer/key.pem',
+      '/ownid-dev-private-key.pem',
+    ]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(await response.text()).not.toContain('PRIVATE KEY');
+    }
+  });
+
+  it('serves the demo pages with a CSP and no secrets', async () => {
+    for (const path of [
+      '/',
+      '/welcome',
+      '/demo/login.js',
+      '/demo/welcome.js',
+      '/demo/ownid-stand-in.js',
+      '/demo/config.json',
+    ]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(200);
+      const text = await response.text();
+      expect(text, path).not.toMatch(/PRIVATE KEY|"d":/);
+    }
+    const page = await fetch(`${server.url}/`);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await page.text();
+    expect(html).toContain('ada@example.com');
+    expect(html).toContain('passkeys-are-nice');
+    const welcome = await (await fetch(`${server.url}/welcome`)).text();
+    expect(welcome).toContain('<script src="/demo/ownid-stand-in.js"></script>');
+    expect(welcome).toContain('/ownid-enroll.min.js');
+    expect(welcome).not.toContain('cdn.ownid.com');
+    const snippet = await fetch(`${server.url}/ownid-enroll.min.js`);
+    expect(snippet.status).toBe(200);
+    expect(await snippet.text()).toContain('OwnIDEnroll');
+  });
+
+  it('refuses a demo login from another origin', async () => {
+    const response = await fetch(`${server.url}/demo/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      body: JSON.stringify(ADA),
+    });
+    expect(response.status).toBe(403);
+  });
+
+  it('logs out by expiring the cookie', async () => {
+    const response = await fetch(`${server.url}/demo/logout`, {
+      method: 'POST',
+      headers: { Origin: server.url },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.getSetCookie().join('\n')).toMatch(/demo_session=; .*Max-Age=0/);
+  });
+
+  it('keeps the dev keys across restarts', async () => {
+    const before = readFileSync(join(devDir, 'ownid-dev-private-key.pem'), 'utf8');
+    const again = await start({ devDir });
+    try {
+      expect(again.server.devFiles?.created).toEqual([]);
+      expect(readFileSync(join(devDir, 'ownid-dev-private-key.pem'), 'utf8')).toBe(before);
+    } finally {
+      await again.server.close();
+    }
+  });
+});
+
+describe('opaque-session demo (introspection)', () => {
+  let started: Started;
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    started = await start({ devDir: join(tempDir(), '.local'), sessionMode: 'opaque' });
+    server = started.server;
+  });
+  afterAll(() => server.close());
+
+  it('configures the function with the server session endpoint', () => {
+    expect(server.settings.devSession).toBe('opaque');
+    expect(server.settings.functionEnv.SESSION_INTROSPECTION_URL).toBe(
+      `http://127.0.0.1:${server.port}/demo/session`,
+    );
+    expect(server.settings.functionEnv.SESSION_INTROSPECTION_COOKIES).toBe('demo_sid');
+    expect(server.settings.functionEnv.SESSION_JWT_ISSUER).toBeUndefined();
+  });
+
+  it('answers the session endpoint 200 for a valid demo_sid and 401 otherwise', async () => {
+    const { cookie } = await login(server);
+    expect(cookie).toMatch(/^demo_sid=[\w-]{43}$/);
+    const valid = await fetch(`${server.url}/demo/session`, { headers: { Cookie: cookie } });
+    expect(valid.status).toBe(200);
+    expect(await valid.json()).toEqual({ email: ADA.email, email_verified: true });
+    expect((await fetch(`${server.url}/demo/session`)).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/demo/session`, { headers: { Cookie: 'demo_sid=forged' } })).status,
+    ).toBe(401);
+  });
+
+  it('issues a token through introspection after login, and 401 after logout', async () => {
+    const { cookie } = await login(server);
+    const response = await post(server, { Cookie: cookie });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { email: string }).email).toBe(ADA.email);
+    expect(JSON.parse(started.logs.at(-1) ?? '{}')).toMatchObject({
+      outcome: 'issued',
+      source: 'introspection',
+    });
+
+    const logout = await fetch(`${server.url}/demo/logout`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: server.url },
+    });
+    expect(logout.status).toBe(204);
+    const after = await post(server, { Cookie: cookie });
+    expect(after.status).toBe(401);
+  });
+});
+
+describe('opaque-session demo with a shared token', () => {
+  let secrets: SecretsManagerStandIn;
+  let started: Started;
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    secrets = await startSecretsManagerStandIn();
+    secrets.secrets.set('demo/introspection-token', 'shared-token-123');
+    started = await start({
+      devDir: join(tempDir(), '.local'),
+      sessionMode: 'opaque',
+      env: {
+        ...baseEnv,
+        ...secretsManagerEnv(secrets.url),
+        SESSION_INTROSPECTION_SECRET_ID: 'demo/introspection-token',
+        DEMO_SESSION_SHARED_TOKEN: 'shared-token-123',
+      },
+    });
+    server = started.server;
+  });
+  afterAll(async () => {
+    await server.close();
+    await secrets.close();
+  });
+
+  it('wants the shared token on the session endpoint, and the function sends it', async () => {
+    const { cookie } = await login(server);
+    expect((await fetch(`${server.url}/demo/session`, { headers: { Cookie: cookie } })).status).toBe(403);
+    const withToken = await fetch(`${server.url}/demo/session`, {
+      headers: { Cookie: cookie, 'X-OwnID-Enrollment-Token': 'shared-token-123' },
+    });
+    expect(withToken.status).toBe(200);
+    const response = await post(server, { Cookie: cookie });
+    expect(response.status).toBe(200);
+    expect(secrets.calls).toContain('demo/introspection-token');
+  });
+});
+
+describe('real settings', () => {
+  let jwks: JwksServer;
+  let started: Started;
+  let server: LocalServer;
+  let devDir: string;
+  const issuerKey = rsaKey('local-server-issuer');
+
+  beforeAll(async () => {
+    jwks = await startJwksServer();
+    jwks.keysByPath.set('/jwks.json', [publicJwk(issuerKey.publicKey, 'k1')]);
+    const dir = tempDir();
+    const keyFile = join(dir, 'ownid-key.pem');
+    writeFileSync(keyFile, rsaKey('local-server-ownid').pkcs1Pem, { mode: 0o600 });
+    devDir = join(dir, '.local');
+    started = await start({
+      devDir,
+      rateLimit: { requests: 3, windowMs: 60_000 },
+      env: {
+        ...baseEnv,
+        OWNID_PRIVATE_KEY_FILE: keyFile,
+        SESSION_JWT_ISSUER: 'https://login.example.test',
+        SESSION_JWT_JWKS_URL: `${jwks.url}/jwks.json`,
+        SESSION_JWT_AUDIENCE: 'enrollment-api',
+        ALLOWED_ORIGINS: 'https://app.example.com',
+        OWNID_APP_ID: 'app-123',
+      },
+    });
+    server = started.server;
+  });
+  afterAll(async () => {
+    await server.close();
+    await jwks.close();
+  });
+
+  it('switches dev mode off: no dev files, no demo login', async () => {
+    expect(server.settings.devKey).toBe(false);
+    expect(server.settings.devSession).toBeUndefined();
+    expect(existsSync(devDir)).toBe(false);
+    expect(server.settings.allowedOrigins).toEqual([
+      'https://app.example.com',
+      `http://127.0.0.1:${server.port}`,
+      `http://localhost:${server.port}`,
+    ]);
+    const response = await fetch(`${server.url}/demo/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: server.url },
+      body: JSON.stringify(ADA),
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it('verifies a bearer token from the configured issuer and signs with the key file', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const bearer = await sessionJwt(
+      {
+        iss: 'https://login.example.test',
+        aud: 'enrollment-api',
+        sub: 'u1',
+        email: 'grace@example.com',
+        iat: now,
+        exp: now + 300,
+      },
+      issuerKey.privateKey,
+      { kid: 'k1' },
+    );
+    const response = await post(server, {
+      Authorization: `Bearer ${bearer}`,
+      Origin: 'https://app.example.com',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const { token } = (await response.json()) as { token: string };
+    await expect(
+      jwtVerify(token, rsaKey('local-server-ownid').publicKey, { issuer: 'OwnID', audience: 'OwnID' }),
+    ).resolves.toBeTruthy();
+  });
+
+  it('loads the real OwnID SDK instead of the stand-in when OWNID_APP_ID is set', async () => {
+    const response = await fetch(`${server.url}/welcome`);
+    const html = await response.text();
+    expect(html).toContain('data-sdk-src="https://cdn.ownid.com/sdk/app-123"');
+    expect(html).toContain('data-app-id="app-123"');
+    expect(html).not.toContain('ownid-stand-in.js');
+    expect(response.headers.get('content-security-policy')).toContain('https://cdn.ownid.com');
+  });
+
+  it('throttles the endpoint per client with 429', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await post(server)).status);
+    expect(statuses.at(-1)).toBe(429);
+    const response = await post(server);
+    expect(await response.json()).toEqual({ message: 'Too Many Requests' });
+    expect(response.headers.get('retry-after')).toBe('60');
+  });
+});
+
+describe('startup', () => {
+  it('fails with the variable named when the configuration is invalid', async () => {
+    const logs: string[] = [];
+    await expect(
+      startLocalServer({
+        port: 0,
+        devDir: join(tempDir(), '.local'),
+        env: { ...baseEnv, SESSION_JWT_ISSUER: 'https://login.example.test' },
+        onFunctionLog: (line) => logs.push(line),
+      }),
+    ).rejects.toThrow(/SESSION_JWT_JWKS_URL|SESSION_JWT_AUDIENCE/);
+    expect(logs.join('\n')).toContain('config_invalid');
+  });
+});
