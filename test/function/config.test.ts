@@ -47,7 +47,7 @@ describe('parseConfig', () => {
       SESSION_JWT_AUDIENCE: 'api',
       SESSION_JWT_EMAIL_CLAIM: 'https://example.com/email',
       SESSION_COOKIE_NAMES: 'session,__Host-session',
-      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:3000, http://[::1]:3000',
       TOKEN_TTL_SECONDS: '120',
       TOKEN_ISSUER: 'my-site',
       KEY_CACHE_TTL_SECONDS: '0',
@@ -60,7 +60,7 @@ describe('parseConfig', () => {
       emailClaim: 'https://example.com/email',
     });
     expect(config.sessionCookieNames).toEqual(['session', '__Host-session']);
-    expect(config.allowedOrigins).toEqual(['https://app.example.com', 'http://localhost:3000']);
+    expect(config.allowedOrigins).toEqual(['https://app.example.com', 'http://localhost:3000', 'http://[::1]:3000']);
     expect(config.token).toMatchObject({ ttlSeconds: 120, issuer: 'my-site', audience: 'OwnID' });
     expect(config.keyCacheTtlSeconds).toBe(0);
   });
