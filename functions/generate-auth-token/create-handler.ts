@@ -95,7 +95,7 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   const handler = middy<APIGatewayProxyEvent, ProxyResult, Error, Context>()
     // Last resort only: the boundary answers every error it can see.
     .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
-    .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log }))
+    .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log, now }))
     .handler(async (event) => {
       const { request, trace } = enrollmentState(event);
       // The boundary's `after` turns this into the HTTP response.

@@ -7,7 +7,8 @@ const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Z}\s]/u;
 export function isAcceptableEmail(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   if (value.length < 3 || value.length > MAX_EMAIL_LENGTH) return false;
-  if (FORBIDDEN.test(value)) return false;
+  // Lone surrogates have no UTF-8 form: two such strings could collapse into one login id downstream.
+  if (!value.isWellFormed() || FORBIDDEN.test(value)) return false;
   // One canonical form only: a non-NFC string could name the same account two ways.
   if (value.normalize('NFC') !== value) return false;
   const at = value.indexOf('@');

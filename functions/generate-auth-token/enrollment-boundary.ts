@@ -12,6 +12,7 @@ import { formatRequestLog, type LogSink, type Outcome, type RequestLogLine } fro
 export interface BoundaryOptions {
   readonly allowedOrigins: readonly string[];
   readonly log: LogSink;
+  readonly now: () => number;
 }
 
 /** Per-request state the handler and the boundary share. */
@@ -34,7 +35,7 @@ export function enrollmentState(event: APIGatewayProxyEvent): EnrollmentInternal
 export function enrollmentBoundary(
   options: BoundaryOptions,
 ): MiddlewareObj<APIGatewayProxyEvent, ProxyResult> {
-  const { allowedOrigins, log } = options;
+  const { allowedOrigins, log, now } = options;
   let coldStart = true;
 
   function finish(
@@ -55,7 +56,7 @@ export function enrollmentBoundary(
       ...(detail === undefined ? {} : { detail }),
     };
     coldStart = false;
-    log(formatRequestLog(line, new Date().toISOString()));
+    log(formatRequestLog(line, new Date(now()).toISOString()));
     return result;
   }
 

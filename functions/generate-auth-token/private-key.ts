@@ -83,9 +83,8 @@ export async function importOwnIdPrivateKey(secretString: string): Promise<OwnId
     throw new PrivateKeyFormatError('the PEM does not decode as a private key (truncated or corrupted)');
   }
   if (keyObject.asymmetricKeyType !== 'rsa') {
-    throw new PrivateKeyFormatError(
-      `the secret holds a ${keyObject.asymmetricKeyType ?? 'non-RSA'} key; RS256 needs an RSA key`,
-    );
+    const type = (keyObject.asymmetricKeyType ?? 'unknown').toUpperCase();
+    throw new PrivateKeyFormatError(`the secret holds a key of type ${type}; RS256 needs an RSA key`);
   }
   const modulusBits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
   if (modulusBits < MIN_RSA_BITS) {

@@ -59,7 +59,7 @@ describe('dist/functions/generate-auth-token/index.mjs in a fresh process', () =
 
   it.each([
     ['a public key', () => rsaKey('ownid').publicPem, /public key/],
-    ['an EC key', () => ecKey().pkcs8Pem, /ec key/],
+    ['an EC key', () => ecKey().pkcs8Pem, /key of type EC/],
     ['a 1024-bit key', () => rsaKey('small', 1024).pkcs1Pem, /1024 bits/],
     ['garbage', () => 'not a key at all', /no PEM block/],
   ])('refuses %s in the secret with 500 and a log line that says why', async (_label, makeSecret, why) => {

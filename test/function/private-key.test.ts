@@ -41,7 +41,7 @@ describe('the OwnID private key from the secret', () => {
   it.each([
     ['a public key', key.publicPem, /public key/],
     ['an EC key (SEC1)', ecKey().sec1Pem, /EC key/],
-    ['an EC key (PKCS#8)', ecKey().pkcs8Pem, /ec key; RS256 needs an RSA key/],
+    ['an EC key (PKCS#8)', ecKey().pkcs8Pem, /key of type EC; RS256 needs an RSA key/],
     ['a 1024-bit RSA key', small, /1024 bits; at least 2048/],
     ['garbage', 'hello world', /no PEM block/],
     ['a truncated PEM', `${key.pkcs1Pem.slice(0, 400)}\n-----END RSA PRIVATE KEY-----`, /does not decode/],

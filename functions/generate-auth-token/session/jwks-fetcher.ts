@@ -10,18 +10,47 @@ export interface JwksFetcherOptions {
   readonly timeoutMs?: number;
   /** Rewrites a JWKS URL before download (e.g. the Cognito endpoint override). */
   readonly rewriteUrl?: (url: string) => string;
+  /** After a failed download, fail fast for this long instead of asking the struggling endpoint again. */
+  readonly failureCooldownMs?: number;
+  readonly now?: () => number;
 }
 
 export class BoundedJwksFetcher implements Fetcher {
   readonly #timeoutMs: number;
   readonly #rewriteUrl: (url: string) => string;
+  readonly #failureCooldownMs: number;
+  readonly #now: () => number;
+  readonly #failedAt = new Map<string, number>();
 
   constructor(options: JwksFetcherOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#rewriteUrl = options.rewriteUrl ?? ((url) => url);
+    this.#failureCooldownMs = options.failureCooldownMs ?? 0;
+    this.#now = options.now ?? Date.now;
   }
 
+  /** Forgets past failures, so the first request after a failed cold-start download tries again. */
+  clearFailures(): void {
+    this.#failedAt.clear();
+  }
+
+  // Unknown kids trigger downloads; during an outage each would wait for a timeout. One attempt per cool-down.
   async fetch(uri: string): Promise<ArrayBuffer> {
+    const failedAt = this.#failedAt.get(uri);
+    if (failedAt !== undefined && this.#now() - failedAt < this.#failureCooldownMs) {
+      throw new FetchError(uri, 'JWKS download failed recently; cooling down');
+    }
+    try {
+      const body = await this.#download(uri);
+      this.#failedAt.delete(uri);
+      return body;
+    } catch (error) {
+      this.#failedAt.set(uri, this.#now());
+      throw error;
+    }
+  }
+
+  async #download(uri: string): Promise<ArrayBuffer> {
     const url = this.#rewriteUrl(uri);
     let response: Response;
     try {

@@ -61,6 +61,8 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
   const cognitoEndpoint = options.cognitoJwksEndpoint;
   const fetcher = new BoundedJwksFetcher({
     timeoutMs: options.jwksTimeoutMs,
+    failureCooldownMs: JWKS_COOLDOWN_SECONDS * 1000,
+    now,
     rewriteUrl:
       cognitoEndpoint === undefined
         ? undefined
@@ -113,7 +115,10 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
     },
     async hydrate() {
       const unique = new Set([...routes.values()].map((route) => route.verifier));
-      await Promise.all([...unique].map((verifier) => verifier.hydrate()));
+      const results = await Promise.allSettled([...unique].map((verifier) => verifier.hydrate()));
+      fetcher.clearFailures();
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
     },
   };
 }
@@ -123,6 +128,8 @@ function checkTimes(payload: Record<string, unknown>, nowSeconds: number): void 
   const { exp, iat } = payload;
   if (typeof exp !== 'number' || !Number.isFinite(exp))
     throw new UnauthorizedError('malformed', 'exp missing or not a number');
+  // RFC 7519 4.1.4: not accepted "on or after" exp (the library only refuses exp < now).
+  if (exp <= nowSeconds) throw new UnauthorizedError('expired');
   if (exp > nowSeconds + MAX_SESSION_LIFETIME_SECONDS)
     throw new UnauthorizedError('malformed', 'exp implausibly far');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
