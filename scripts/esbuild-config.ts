@@ -26,6 +26,13 @@ export const lambdaBuildOptions: BuildOptions = {
   // CommonJS builds whose dynamic requires of node: built-ins fail in an .mjs bundle.
   mainFields: ['module', 'main'],
   conditions: ['module'],
+  // Lambda's credentials are always in env vars: the SDK's default chain (SSO, STS, INI, IMDS) is left out.
+  alias: {
+    '@aws-sdk/credential-provider-node': join(
+      projectRoot,
+      'functions/generate-auth-token/sdk/credentials-from-env.ts',
+    ),
+  },
   minify: true,
   treeShaking: true,
   legalComments: 'none',

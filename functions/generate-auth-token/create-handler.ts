@@ -92,7 +92,8 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
     now,
   };
 
-  const handler = middy<APIGatewayProxyEvent, ProxyResult, Error, Context>()
+  // No middy early-timeout race: every dependency call is bounded by its own timeout (3 s key, 2 s JWKS).
+  const handler = middy<APIGatewayProxyEvent, ProxyResult, Error, Context>({ timeoutEarlyInMillis: 0 })
     // Last resort only: the boundary answers every error it can see.
     .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
     .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log, now }))

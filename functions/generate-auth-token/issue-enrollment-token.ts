@@ -38,6 +38,6 @@ export async function issueEnrollmentToken(
     .update(session.email)
     .digest('base64url')
     .slice(0, 22);
-  const token = await signEnrollmentToken(session.email, key, deps.token, deps.now() / 1000);
+  const token = signEnrollmentToken(session.email, key, deps.token, deps.now() / 1000);
   return { email: session.email, token };
 }

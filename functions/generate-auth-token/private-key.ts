@@ -1,7 +1,8 @@
 // Turns the secret's text into the OwnID signing key. OwnID hands out PKCS#1 PEM; PKCS#8 works
 // too, bare or as JSON {"privateKey", "kid"}. Copy-paste damage is repaired; anything that is not
 // an RSA private key of at least 2048 bits is refused with a reason that never quotes the value.
-import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { encodeTokenHeader } from './enrollment-token.ts';
 
 export const MIN_RSA_BITS = 2048;
 
@@ -10,12 +11,14 @@ export class PrivateKeyFormatError extends Error {
 }
 
 export interface OwnIdPrivateKey {
-  /** The imported key, ready for WebCrypto signing (imported once per secret read). */
-  readonly cryptoKey: CryptoKey;
+  /** The imported key (imported once per secret read, never the PEM). */
+  readonly keyObject: KeyObject;
   readonly kid: string | undefined;
+  /** The token's protected header, base64url-encoded once per key. */
+  readonly encodedHeader: string;
   readonly modulusBits: number;
   /** HMAC key for hashing emails in logs: derived from the private key, so stable across instances and secret. */
-  readonly logHashKey: Buffer;
+  readonly logHashKey: KeyObject;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
@@ -92,12 +95,11 @@ export async function importOwnIdPrivateKey(secretString: string): Promise<OwnId
       `the RSA key has ${modulusBits} bits; at least ${MIN_RSA_BITS} are required`,
     );
   }
-  const cryptoKey = keyObject.toCryptoKey({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, [
-    'sign',
-  ]) as CryptoKey;
-  const logHashKey = createHash('sha256')
-    .update('ownid-enrollment/log-email-hash\0')
-    .update(keyObject.export({ type: 'pkcs1', format: 'der' }))
-    .digest();
-  return Object.freeze({ cryptoKey, kid, modulusBits, logHashKey });
+  const logHashKey = createSecretKey(
+    createHash('sha256')
+      .update('ownid-enrollment/log-email-hash\0')
+      .update(keyObject.export({ type: 'pkcs1', format: 'der' }))
+      .digest(),
+  );
+  return Object.freeze({ keyObject, kid, encodedHeader: encodeTokenHeader(kid), modulusBits, logHashKey });
 }

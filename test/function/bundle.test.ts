@@ -1,10 +1,10 @@
 // The built bundle, loaded the way Lambda loads an .mjs handler: a plain ESM import in a fresh
 // Node process, with no `require` in scope, configured only through its environment.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lambdaBundlePath } from '../../scripts/esbuild-config.ts';
+import { gzipBytes, lambdaBundlePath } from '../../scripts/esbuild-config.ts';
 import { restEvent } from '../support/events.ts';
 import { ecKey, rsaKey } from '../support/keys.ts';
 import { issuerSession, type Stand, startStand } from '../support/scenario.ts';
@@ -45,6 +45,15 @@ async function invokeBundle(secretId: string, event: object) {
 describe('dist/functions/generate-auth-token/index.mjs in a fresh process', () => {
   it('exists (npm run build runs before the tests)', () => {
     expect(existsSync(lambdaBundlePath)).toBe(true);
+  });
+
+  it('stays within its size budget (350 KB raw, 110 KB gzip) and ships no default credential chain', () => {
+    const bundle = readFileSync(lambdaBundlePath, 'utf8');
+    expect(bundle.length).toBeLessThanOrEqual(350 * 1024);
+    expect(gzipBytes(lambdaBundlePath)).toBeLessThanOrEqual(110 * 1024);
+    // SSO/STS/IMDS providers would show up by their endpoints and environment variables.
+    expect(bundle).not.toContain('AWS_CONTAINER_CREDENTIALS_FULL_URI');
+    expect(bundle).not.toContain('portal.sso');
   });
 
   it('issues a token for a valid session, with the key fetched during init', async () => {

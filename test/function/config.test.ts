@@ -60,7 +60,11 @@ describe('parseConfig', () => {
       emailClaim: 'https://example.com/email',
     });
     expect(config.sessionCookieNames).toEqual(['session', '__Host-session']);
-    expect(config.allowedOrigins).toEqual(['https://app.example.com', 'http://localhost:3000', 'http://[::1]:3000']);
+    expect(config.allowedOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:3000',
+      'http://[::1]:3000',
+    ]);
     expect(config.token).toMatchObject({ ttlSeconds: 120, issuer: 'my-site', audience: 'OwnID' });
     expect(config.keyCacheTtlSeconds).toBe(0);
   });

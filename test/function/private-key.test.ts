@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   importOwnIdPrivateKey,
@@ -10,7 +10,7 @@ import { ecKey, rsaKey } from '../support/keys.ts';
 async function signsVerifiably(secret: string, publicPem: string) {
   const key = await importOwnIdPrivateKey(secret);
   const data = new TextEncoder().encode('probe');
-  const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key.cryptoKey, data));
+  const signature = sign('sha256', data, key.keyObject);
   return verify('sha256', data, createPublicKey(publicPem), signature);
 }
 
