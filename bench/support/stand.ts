@@ -1,104 +1,35 @@
-// The stand-ins the function talks to, all on 127.0.0.1 in the bench process: Secrets Manager
-// (holding a run-time OwnID key, counting GetSecretValue calls), and one JWKS server for a generic
-// issuer and a Cognito user pool. Mirrors test/support/scenario.ts without importing the
-// function's sources: the bench may only load the built bundle.
-import { createHmac, type KeyObject } from 'node:crypto';
+// The stand-ins the function talks to, all on 127.0.0.1 in the bench process: test/support's
+// stand (Secrets Manager with a run-time OwnID key, JWKS for a generic issuer and a Cognito pool),
+// plus one session of each kind valid for the whole run (the bench takes minutes). The stand does
+// not import the function's sources: the bench loads only the built bundle.
+import { createHmac } from 'node:crypto';
 import { restEvent } from '../../test/support/events.ts';
-import { type JwksServer, startJwksServer } from '../../test/support/jwks-server.ts';
-import { publicJwk, rsaKey } from '../../test/support/keys.ts';
 import {
-  type SecretsManagerStandIn,
-  secretsManagerEnv,
-  startSecretsManagerStandIn,
-} from '../../test/support/secrets-manager-stand-in.ts';
-import { sessionJwt } from '../../test/support/tokens.ts';
+  ALLOWED_ORIGIN,
+  CLIENT_ID,
+  cognitoIdToken,
+  issuerSession,
+  nowSeconds,
+  type Stand,
+  startStand,
+} from '../../test/support/stand.ts';
 
-export const ISSUER = 'https://login.example.test';
-export const AUDIENCE = 'enrollment-api';
-export const USER_POOL_ID = 'eu-west-1_BenchPool1';
-export const COGNITO_ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`;
-export const CLIENT_ID = 'benchclient1';
-export const ALLOWED_ORIGIN = 'https://app.example.com';
-export const SECRET_ID = 'ownid/private-key';
 export const EMAIL = 'ada@example.com';
 
-export interface BenchStand {
-  readonly secretsManager: SecretsManagerStandIn;
-  readonly jwks: JwksServer;
-  /** The OwnID signing key (the function gets it from the stand-in as PKCS#1 PEM). */
-  readonly ownIdKey: ReturnType<typeof rsaKey>;
-  /** The function's environment: a typical deployment with both session sources. */
-  readonly env: Record<string, string>;
+export interface BenchStand extends Stand {
   /** A generic-issuer session JWT (bearer case). */
   readonly issuerToken: string;
   /** A Cognito ID token (Amplify cookie case). */
   readonly cognitoToken: string;
-  close(): Promise<void>;
 }
 
 export async function startBenchStand(): Promise<BenchStand> {
-  const [secretsManager, jwks] = await Promise.all([startSecretsManagerStandIn(), startJwksServer()]);
-  const ownIdKey = rsaKey('ownid');
-  const issuerKey = rsaKey('issuer');
-  const cognitoKey = rsaKey('cognito');
-  secretsManager.secrets.set(SECRET_ID, ownIdKey.pkcs1Pem);
-  jwks.keysByPath.set('/jwks.json', [publicJwk(issuerKey.publicKey, 'issuer-key-1')]);
-  jwks.keysByPath.set(`/${USER_POOL_ID}/.well-known/jwks.json`, [
-    publicJwk(cognitoKey.publicKey, 'cognito-key-1'),
-  ]);
-  const env = {
-    ...secretsManagerEnv(secretsManager.url),
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: jwks.url,
-    OWNID_PRIVATE_KEY_SECRET_ID: SECRET_ID,
-    SESSION_COGNITO_USER_POOL_ID: USER_POOL_ID,
-    SESSION_COGNITO_CLIENT_IDS: CLIENT_ID,
-    SESSION_JWT_ISSUER: ISSUER,
-    SESSION_JWT_JWKS_URL: `${jwks.url}/jwks.json`,
-    SESSION_JWT_AUDIENCE: AUDIENCE,
-    SESSION_COOKIE_NAMES: 'app_session',
-    ALLOWED_ORIGINS: ALLOWED_ORIGIN,
-  };
-  const now = Math.floor(Date.now() / 1000);
-  // Valid for the whole run (the bench takes minutes).
-  const issuerToken = await sessionJwt(
-    {
-      iss: ISSUER,
-      aud: AUDIENCE,
-      sub: 'user-1',
-      email: EMAIL,
-      email_verified: true,
-      iat: now,
-      exp: now + 3600,
-    },
-    issuerKey.privateKey,
-    { kid: 'issuer-key-1' },
-  );
-  const cognitoToken = await sessionJwt(
-    {
-      iss: COGNITO_ISSUER,
-      aud: CLIENT_ID,
-      sub: '4f1c2d7e-0000-4000-8000-000000000001',
-      token_use: 'id',
-      'cognito:username': 'ada',
-      email: EMAIL,
-      email_verified: true,
-      auth_time: now,
-      iat: now,
-      exp: now + 3600,
-    },
-    cognitoKey.privateKey as KeyObject,
-    { kid: 'cognito-key-1' },
-  );
+  const stand = await startStand();
+  const exp = nowSeconds() + 3600;
   return {
-    secretsManager,
-    jwks,
-    ownIdKey,
-    env,
-    issuerToken,
-    cognitoToken,
-    close: async () => {
-      await Promise.all([secretsManager.close(), jwks.close()]);
-    },
+    ...stand,
+    issuerToken: await issuerSession(stand, { exp }),
+    cognitoToken: await cognitoIdToken(stand, { exp }),
   };
 }
 

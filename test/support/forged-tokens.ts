@@ -1,7 +1,6 @@
 // Session tokens built byte by byte, for the hardening tests: raw JSON text (duplicate or
 // "__proto__" keys, NaN, invalid UTF-8) signed for real, and the claims of the stand's issuers.
 import { createSign, type KeyObject } from 'node:crypto';
-import { AUDIENCE, CLIENT_ID, COGNITO_ISSUER, ISSUER } from './scenario.ts';
 import { b64url } from './tokens.ts';
 
 /** RS256 over whatever bytes the segments hold: nothing is re-serialised. */
@@ -16,40 +15,7 @@ export function jsonWithRawMembers(value: Record<string, unknown>, rawMembers: s
   return text === '{}' ? `{${rawMembers}}` : `${text.slice(0, -1)},${rawMembers}}`;
 }
 
-export const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** The generic issuer's claims as issuerSession() signs them. */
-export function issuerClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const now = nowSeconds();
-  return {
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub: 'user-1',
-    email: 'ada@example.com',
-    email_verified: true,
-    iat: now,
-    exp: now + 600,
-    ...extra,
-  };
-}
-
-/** A Cognito ID token's claims as cognitoIdToken() signs them. */
-export function cognitoClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const now = nowSeconds();
-  return {
-    iss: COGNITO_ISSUER,
-    aud: CLIENT_ID,
-    sub: '4f1c2d7e-0000-4000-8000-000000000001',
-    token_use: 'id',
-    'cognito:username': 'ada',
-    email: 'ada@example.com',
-    email_verified: true,
-    auth_time: now,
-    iat: now,
-    exp: now + 3600,
-    ...extra,
-  };
-}
+export { cognitoClaims, issuerClaims, nowSeconds } from './stand.ts';
 
 /** Drops `names` from a claims object (for "claim missing" cases). */
 export function without(claims: Record<string, unknown>, ...names: string[]): Record<string, unknown> {

@@ -1,7 +1,5 @@
-// One configured function over the stand-ins: a Secrets Manager holding a run-time OwnID key, a
-// JWKS server for a generic issuer and a Cognito user pool. Tests build a handler per env and
-// call it exactly as API Gateway would, with every log line captured.
-import type { KeyObject } from 'node:crypto';
+// One configured function over the stand-ins (test/support/stand.ts). Tests build a handler per
+// env and call it exactly as API Gateway would, with every log line captured.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { parseConfig } from '../../functions/generate-auth-token/config.ts';
 import {
@@ -9,70 +7,8 @@ import {
   type EnrollmentRuntime,
 } from '../../functions/generate-auth-token/create-handler.ts';
 import { lambdaContext } from './events.ts';
-import { type JwksServer, startJwksServer } from './jwks-server.ts';
-import { publicJwk, rsaKey } from './keys.ts';
-import {
-  type SecretsManagerStandIn,
-  secretsManagerEnv,
-  startSecretsManagerStandIn,
-} from './secrets-manager-stand-in.ts';
-import { sessionJwt } from './tokens.ts';
 
-export const ISSUER = 'https://login.example.test';
-export const AUDIENCE = 'enrollment-api';
-export const USER_POOL_ID = 'eu-west-1_TestPool1';
-export const COGNITO_ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${USER_POOL_ID}`;
-export const CLIENT_ID = 'client1abc';
-export const ALLOWED_ORIGIN = 'https://app.example.com';
-export const SECRET_ID = 'ownid/private-key';
-export const ISSUER_KID = 'issuer-key-1';
-export const COGNITO_KID = 'cognito-key-1';
-
-export interface Stand {
-  readonly secretsManager: SecretsManagerStandIn;
-  readonly jwks: JwksServer;
-  readonly ownIdKey: ReturnType<typeof rsaKey>;
-  readonly issuerKey: ReturnType<typeof rsaKey>;
-  readonly cognitoKey: ReturnType<typeof rsaKey>;
-  /** The env of a typical deployment, pointing at the stand-ins. */
-  readonly env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-export async function startStand(): Promise<Stand> {
-  const [secretsManager, jwks] = await Promise.all([startSecretsManagerStandIn(), startJwksServer()]);
-  const ownIdKey = rsaKey('ownid');
-  const issuerKey = rsaKey('issuer');
-  const cognitoKey = rsaKey('cognito');
-  secretsManager.secrets.set(SECRET_ID, ownIdKey.pkcs1Pem);
-  jwks.keysByPath.set('/jwks.json', [publicJwk(issuerKey.publicKey, ISSUER_KID)]);
-  jwks.keysByPath.set(`/${USER_POOL_ID}/.well-known/jwks.json`, [
-    publicJwk(cognitoKey.publicKey, COGNITO_KID),
-  ]);
-  const env = {
-    ...secretsManagerEnv(secretsManager.url),
-    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: jwks.url,
-    OWNID_PRIVATE_KEY_SECRET_ID: SECRET_ID,
-    SESSION_COGNITO_USER_POOL_ID: USER_POOL_ID,
-    SESSION_COGNITO_CLIENT_IDS: CLIENT_ID,
-    SESSION_JWT_ISSUER: ISSUER,
-    SESSION_JWT_JWKS_URL: `${jwks.url}/jwks.json`,
-    SESSION_JWT_AUDIENCE: AUDIENCE,
-    SESSION_COOKIE_NAMES: 'app_session',
-    ALLOWED_ORIGINS: `${ALLOWED_ORIGIN},https://admin.example.com`,
-  };
-  return {
-    secretsManager,
-    jwks,
-    ownIdKey,
-    issuerKey,
-    cognitoKey,
-    env,
-    close: async () => {
-      await Promise.all([secretsManager.close(), jwks.close()]);
-    },
-  };
-}
+export * from './stand.ts';
 
 export interface TestFunction {
   readonly runtime: EnrollmentRuntime;
@@ -96,52 +32,4 @@ export function createTestFunction(
     now: options.now,
   });
   return { runtime, logs, invoke: (event) => runtime.handler(event, lambdaContext()) };
-}
-
-export function issuerSession(
-  stand: Stand,
-  claims: Record<string, unknown> = {},
-  header: Record<string, unknown> = {},
-): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return sessionJwt(
-    {
-      iss: ISSUER,
-      aud: AUDIENCE,
-      sub: 'user-1',
-      email: 'ada@example.com',
-      email_verified: true,
-      iat: now,
-      exp: now + 600,
-      ...claims,
-    },
-    stand.issuerKey.privateKey,
-    { kid: ISSUER_KID, ...header },
-  );
-}
-
-export function cognitoIdToken(
-  stand: Stand,
-  claims: Record<string, unknown> = {},
-  key: KeyObject = stand.cognitoKey.privateKey,
-  header: Record<string, unknown> = {},
-): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  return sessionJwt(
-    {
-      iss: COGNITO_ISSUER,
-      aud: CLIENT_ID,
-      sub: '4f1c2d7e-0000-4000-8000-000000000001',
-      token_use: 'id',
-      'cognito:username': 'ada',
-      email: 'ada@example.com',
-      email_verified: true,
-      auth_time: now,
-      iat: now,
-      exp: now + 3600,
-      ...claims,
-    },
-    key,
-    { kid: COGNITO_KID, ...header },
-  );
 }
