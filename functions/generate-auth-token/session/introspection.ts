@@ -3,6 +3,7 @@
 // timeout, no redirects and a size cap; only a 200 JSON body with an email counts as a session.
 // 401/403 mean "no session"; anything else is a 503, never a 200.
 import { createHash } from 'node:crypto';
+import { BoundedGetError, type BoundedResponse, boundedGet } from '../bounded-get.ts';
 import type { IntrospectionSessionConfig } from '../config.ts';
 import { isAcceptableEmail } from '../email.ts';
 import { DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
@@ -72,51 +73,31 @@ async function callSessionEndpoint(
   headers: Record<string, string>,
 ): Promise<Record<string, unknown>> {
   const unavailable = (detail: string) => new DependencyUnavailableError('introspection_unavailable', detail);
-  let response: Response;
+  let response: BoundedResponse;
   try {
-    response = await fetch(config.url, {
-      method: 'GET',
+    // No redirects are followed: a 3xx (e.g. to a login page) is not an answer.
+    response = await boundedGet(config.url, {
       headers,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.timeoutMs),
+      timeoutMs: config.timeoutMs,
+      maxBytes: MAX_INTROSPECTION_BODY_BYTES,
     });
   } catch (error) {
-    throw unavailable(`session endpoint unreachable (${error instanceof Error ? error.name : 'error'})`);
+    throw unavailable(`session endpoint failed (${error instanceof BoundedGetError ? error.kind : 'error'})`);
   }
   if (response.status === 401 || response.status === 403) {
-    await response.body?.cancel();
     throw new UnauthorizedError('no_session', `session endpoint answered ${response.status}`);
   }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw unavailable(`session endpoint answered ${response.status}`);
-  }
-  const text = await readCapped(response, MAX_INTROSPECTION_BODY_BYTES).catch((error: Error) => {
-    throw unavailable(error.message);
-  });
+  if (response.status !== 200) throw unavailable(`session endpoint answered ${response.status}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(response.body.toString('utf8'));
   } catch {
     throw unavailable('session endpoint body is not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw unavailable('session endpoint body is not a JSON object');
-  return parsed as Record<string, unknown>;
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of response.body ?? []) {
-    total += chunk.byteLength;
-    if (total > maxBytes) {
-      await response.body?.cancel().catch(() => undefined);
-      throw new Error('session endpoint body too large');
-    }
-    chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return parsed as Record<string, unknown>;
 }
 
 function cachedSecret(read: ReadSecret, now: () => number): () => Promise<string> {

@@ -1,8 +1,9 @@
-// The JWKS download used by aws-jwt-verify: WHATWG fetch with a short timeout, no redirects and a
-// size cap. It also serves http://127.0.0.1 (local server, tests), which the library's default
-// https-only fetcher cannot.
+// The JWKS download used by aws-jwt-verify: a bounded GET (short timeout, no redirects, size cap)
+// that also serves http://127.0.0.1 (local server, tests), which the library's https-only default
+// fetcher cannot.
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { BoundedGetError, boundedGet } from '../bounded-get.ts';
 
 export const MAX_JWKS_BYTES = 64 * 1024;
 
@@ -51,35 +52,19 @@ export class BoundedJwksFetcher implements Fetcher {
   }
 
   async #download(uri: string): Promise<ArrayBuffer> {
-    const url = this.#rewriteUrl(uri);
-    let response: Response;
+    let response: Awaited<ReturnType<typeof boundedGet>>;
     try {
-      response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(this.#timeoutMs) });
+      response = await boundedGet(this.#rewriteUrl(uri), {
+        timeoutMs: this.#timeoutMs,
+        maxBytes: MAX_JWKS_BYTES,
+      });
     } catch (error) {
-      throw new FetchError(uri, error instanceof Error ? error.name : 'fetch failed');
+      if (error instanceof BoundedGetError && error.kind === 'too_large')
+        throw new NonRetryableFetchError(uri, 'JWKS too large');
+      throw new FetchError(uri, error instanceof Error ? error.message : 'fetch failed');
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw new NonRetryableFetchError(uri, `status ${response.status}`);
-    }
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > MAX_JWKS_BYTES) {
-      await response.body?.cancel();
-      throw new NonRetryableFetchError(uri, 'JWKS too large');
-    }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    try {
-      for await (const chunk of response.body ?? []) {
-        total += chunk.byteLength;
-        if (total > MAX_JWKS_BYTES) throw new NonRetryableFetchError(uri, 'JWKS too large');
-        chunks.push(chunk);
-      }
-    } catch (error) {
-      if (error instanceof FetchError) throw error;
-      throw new FetchError(uri, error instanceof Error ? error.name : 'read failed');
-    }
-    const body = Buffer.concat(chunks);
+    if (response.status !== 200) throw new NonRetryableFetchError(uri, `status ${response.status}`);
+    const { body } = response;
     return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
   }
 }
