@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
 import { lambdaContext } from '../../test/support/events.ts';
+import { ALLOWED_ORIGIN } from '../../test/support/stand.ts';
 import {
   createPeerApp,
   loadSession,
@@ -49,6 +50,8 @@ export const CASE = {
   joseJwt8: 'JWT: jose SignJWT, 8 in flight (per op)',
   handlerBearer: 'handler: generic-issuer JWT, bearer',
   handlerCognito: 'handler: Cognito ID token, Amplify cookie',
+  handlerOpaque: 'handler: opaque session cookie via the site endpoint, cache off',
+  handlerOpaqueCached: 'handler: opaque session cookie via the site endpoint, 5 s cache',
   peerDirect: 'peer: session lookup + jwt.sign(PEM string)',
   httpProject: 'HTTP: node:http adapter + handler (bearer)',
   httpPeer: 'HTTP: Express + express-session + jsonwebtoken',
@@ -137,6 +140,38 @@ export async function measureWarm(
       return { email, token: signOwnIdToken(email, pem) };
     };
 
+    // Opaque sessions (issue 8): a site on 127.0.0.1 answers its session endpoint; two instances,
+    // without and with the positive cache. The measured cost includes the site's own answer.
+    const site = await listen(
+      createServer((req, res) => {
+        const known = /(?:^|; )connect\.sid=s%3AbenchSid/.test(req.headers.cookie ?? '');
+        res.writeHead(known ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(known ? `{"email":"${EMAIL}","email_verified":true}` : '{}');
+      }),
+    );
+    const opaqueEnv = (cacheSeconds: number) => ({
+      ...stand.env,
+      SESSION_INTROSPECTION_URL: `${site.url}/session`,
+      SESSION_INTROSPECTION_COOKIES: 'connect.sid',
+      SESSION_INTROSPECTION_CACHE_SECONDS: String(cacheSeconds),
+    });
+    const opaque = await importBundle(bundlePath, opaqueEnv(0), 'opaque');
+    const opaqueCached = await importBundle(bundlePath, opaqueEnv(5), 'opaque-cached');
+    for (const name of [
+      'SESSION_INTROSPECTION_URL',
+      'SESSION_INTROSPECTION_COOKIES',
+      'SESSION_INTROSPECTION_CACHE_SECONDS',
+    ]) {
+      delete process.env[name];
+    }
+    const opaqueHeaders = { Cookie: 'connect.sid=s%3AbenchSid.signature; _ga=GA1.1', Origin: ALLOWED_ORIGIN };
+    const invokeOpaque = (target: Handler) => () => target(proxyEvent(opaqueHeaders), lambdaContext());
+    for (const target of [opaque, opaqueCached]) {
+      const result = await invokeOpaque(target)();
+      if (result.statusCode !== 200)
+        throw new Error(`the opaque-session handler answered ${result.statusCode}`);
+    }
+
     const projectHttp = await listen(
       handlerServer(async (event, context) => {
         handlerRequests += 1;
@@ -172,6 +207,8 @@ export async function measureWarm(
         { name: CASE.joseJwt8, run: joseJwt, concurrency: 8 },
         { name: CASE.handlerBearer, run: () => invoke(projectHeaders), check: is200 },
         { name: CASE.handlerCognito, run: () => invoke(amplifyCookieHeaders(stand)), check: is200 },
+        { name: CASE.handlerOpaque, run: invokeOpaque(opaque), check: is200 },
+        { name: CASE.handlerOpaqueCached, run: invokeOpaque(opaqueCached), check: is200 },
         { name: CASE.peerDirect, run: peerDirect, check: (result) => result !== undefined },
         {
           name: CASE.httpProject,
@@ -191,7 +228,7 @@ export async function measureWarm(
       },
     );
     client.close();
-    await Promise.all([projectHttp.close(), peerHttp.close()]);
+    await Promise.all([projectHttp.close(), peerHttp.close(), site.close()]);
     const callsDuringLoad = stand.secretsManager.calls.length - callsBefore - callsAtInit;
 
     const byName = new Map(cases.map((c) => [c.name, c]));
