@@ -68,7 +68,7 @@ export const CONTEXT_KEYS = {
   alarmTopicArn: { kind: 'string', default: '-', doc: 'existing SNS topic for alarms' },
   alarmEmail: { kind: 'string', default: '-', doc: 'email subscribed to the alarm topic' },
   latencyAlarmThresholdMs: { kind: 'integer', default: '2000', doc: 'p99 latency alarm threshold' },
-  memorySize: { kind: 'integer', default: '512', doc: 'Lambda memory (MB)' },
+  memorySize: { kind: 'integer', default: '1024', doc: 'Lambda memory (MB)' },
   reservedConcurrentExecutions: {
     kind: 'integer',
     default: '(unreserved)',

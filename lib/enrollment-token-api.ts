@@ -40,7 +40,7 @@ export * from './enrollment-token-props.ts';
 export const DEFAULTS = {
   path: '/generate-auth-token',
   stageName: 'prod',
-  memorySize: 512,
+  memorySize: 1024,
   timeoutSeconds: 5,
   keyCacheTtlSeconds: 300,
   tokenTtlSeconds: 60,

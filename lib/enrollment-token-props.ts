@@ -211,8 +211,8 @@ export interface EnrollmentTokenApiProps {
   readonly latencyAlarmThresholdMs?: number;
 
   /**
-   * Lambda memory in MB; Lambda CPU scales with memory and RS256 signing is CPU bound.
-   * @default 512
+   * Lambda memory in MB; Lambda CPU scales with memory and RS256 signing and the cold start are CPU bound.
+   * @default 1024
    */
   readonly memorySize?: number;
   /**

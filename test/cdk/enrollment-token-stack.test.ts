@@ -262,12 +262,12 @@ describe('CORS', () => {
 });
 
 describe('function', () => {
-  it('deploys the shared bundle on nodejs24.x arm64 with JSON logs, 512 MB and a short timeout', () => {
+  it('deploys the shared bundle on nodejs24.x arm64 with JSON logs, 1024 MB and a short timeout', () => {
     defaults.template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      MemorySize: 512,
+      MemorySize: 1024,
       Timeout: 5,
       LoggingConfig: {
         LogFormat: 'JSON',
