@@ -82,7 +82,7 @@ describe('zero-config dev mode (JWT session cookie)', () => {
     const issuerPath = join(devDir, 'dev-session-issuer-key.pem');
     expect(statSync(keyPath).mode & 0o777).toBe(0o600);
     expect(statSync(issuerPath).mode & 0o777).toBe(0o600);
-    expect(readFileSync(keyPath, 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    expect(readFileSync(keyPath, 'utf8')).toMatch(/^-{5}BEGIN RSA PRIVATE KEY-{5}\n/);
     expect(createPublicKey(readFileSync(keyPath, 'utf8')).asymmetricKeyDetails?.modulusLength).toBe(2048);
     expect(server.settings.devKey).toBe(true);
     expect(server.settings.devSession).toBe('jwt');
