@@ -45,13 +45,6 @@ export class ForbiddenError extends EnrollmentError {
   readonly status = 403;
 }
 
-export class MethodNotAllowedError extends EnrollmentError {
-  readonly status = 405;
-  constructor() {
-    super('method_not_allowed');
-  }
-}
-
 /** Misconfiguration, e.g. the secret does not hold an RSA private key: 500. */
 export class MisconfigurationError extends EnrollmentError {
   readonly status = 500;

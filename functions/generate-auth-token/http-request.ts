@@ -28,7 +28,7 @@ export interface CookieJar {
 
 type ProxyEventHeaders = Pick<APIGatewayProxyEvent, 'httpMethod' | 'headers' | 'multiValueHeaders'>;
 
-export function headerValues(event: ProxyEventHeaders, name: string): string[] {
+function headerValues(event: ProxyEventHeaders, name: string): string[] {
   const wanted = name.toLowerCase();
   const values: string[] = [];
   const multi = event.multiValueHeaders;

@@ -25,7 +25,7 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 } as const;
 
-export function jsonResponse(
+function jsonResponse(
   statusCode: number,
   body: string,
   origin: string | undefined,

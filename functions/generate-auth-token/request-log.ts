@@ -24,7 +24,7 @@ export const stdoutSink: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
-export function levelOf(status: number): 'INFO' | 'WARN' | 'ERROR' {
+function levelOf(status: number): 'INFO' | 'WARN' | 'ERROR' {
   return status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO';
 }
 

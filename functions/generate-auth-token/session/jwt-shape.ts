@@ -11,7 +11,7 @@ export interface JwtShape {
   readonly payload: Readonly<Record<string, unknown>>;
 }
 
-export function looksLikeJwt(value: string): boolean {
+function looksLikeJwt(value: string): boolean {
   return value.length <= MAX_JWT_LENGTH && JWT.test(value);
 }
 
