@@ -68,6 +68,14 @@ describe('session cookies', () => {
     expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('no_session');
   });
 
+  it("another issuer's token under an Amplify cookie name is refused: those cookies hold Cognito tokens only", async () => {
+    const fn = createTestFunction(stand.env);
+    const token = await issuerSession(stand);
+    const result = await fn.invoke(restEvent({ headers: { Cookie: `${amplify('ada', 'idToken')}=${token}` } }));
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('bad_issuer');
+  });
+
   it('Amplify access-token cookies are not ID tokens', async () => {
     const fn = createTestFunction(stand.env);
     const token = await cognitoIdToken(stand, { token_use: 'access', client_id: CLIENT_ID, aud: undefined });

@@ -43,7 +43,7 @@ export interface JwtSessionOptions {
 
 export interface JwtSessionVerifier {
   /** Resolves to the session's verified email, or throws an EnrollmentError. */
-  verify(token: string): Promise<string>;
+  verify(token: string, options?: { readonly cognitoOnly?: boolean }): Promise<string>;
   /** Downloads the JWKS ahead of the first request (cold start); failures are left for later. */
   hydrate(): Promise<void>;
 }
@@ -51,6 +51,7 @@ export interface JwtSessionVerifier {
 type AnyVerifier = { verify(jwt: string): Promise<Record<string, unknown>>; hydrate(): Promise<void> };
 
 interface IssuerRoute {
+  readonly cognito: boolean;
   readonly verifier: AnyVerifier;
   readonly algorithms: ReadonlySet<string>;
   readonly emailOf: (payload: Record<string, unknown>) => string;
@@ -81,7 +82,12 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
       { userPoolId, tokenUse: 'id', clientId: [...clientIds] },
       { jwksCache },
     ) as unknown as AnyVerifier;
-    const route: IssuerRoute = { verifier, algorithms: new Set(['RS256']), emailOf: cognitoEmail };
+    const route: IssuerRoute = {
+      cognito: true,
+      verifier,
+      algorithms: new Set(['RS256']),
+      emailOf: cognitoEmail,
+    };
     routes.set(`https://cognito-idp.${region}.amazonaws.com/${userPoolId}`, route);
     routes.set(`https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`, route);
   }
@@ -92,6 +98,7 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
       { jwksCache },
     ) as unknown as AnyVerifier;
     routes.set(issuer, {
+      cognito: false,
       verifier,
       algorithms: new Set(['RS256', 'ES256']),
       emailOf: (payload) => issuerEmail(payload, emailClaim),
@@ -99,10 +106,12 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
   }
 
   return {
-    async verify(token) {
+    async verify(token, verifyOptions) {
       const { header, payload } = inspectJwt(token);
       const route = typeof payload.iss === 'string' ? routes.get(payload.iss) : undefined;
-      if (route === undefined) throw new UnauthorizedError('bad_issuer');
+      if (route === undefined || (verifyOptions?.cognitoOnly === true && !route.cognito)) {
+        throw new UnauthorizedError('bad_issuer');
+      }
       if (!route.algorithms.has(header.alg as string)) throw new UnauthorizedError('alg_not_allowed');
       checkTimes(payload, now() / 1000);
       let verified: Record<string, unknown>;

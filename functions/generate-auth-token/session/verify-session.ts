@@ -18,7 +18,7 @@ export interface VerifiedSession {
 }
 
 export interface SessionVerifiers {
-  readonly verifyJwt: ((token: string) => Promise<string>) | undefined;
+  readonly verifyJwt: ((token: string, options?: { cognitoOnly?: boolean }) => Promise<string>) | undefined;
   readonly introspect: ((cookies: CookieJar) => Promise<string>) | undefined;
 }
 
@@ -64,19 +64,23 @@ export function createSessionVerifier(
     }
     if (cookieToken !== undefined && verifiers.verifyJwt !== undefined) {
       if (cookieToken === AMBIGUOUS) throw new UnauthorizedError('malformed', 'conflicting session cookies');
-      return { email: await verifiers.verifyJwt(cookieToken), source };
+      // Amplify's cookies only ever hold Cognito tokens: another issuer's token there is refused.
+      const email = await verifiers.verifyJwt(cookieToken.token, { cognitoOnly: cookieToken.amplify });
+      return { email, source };
     }
     if (verifiers.introspect === undefined) throw new UnauthorizedError('no_session');
     return { email: await verifiers.introspect(request.cookies), source };
   };
 
-  function findSessionJwtCookie(cookies: CookieJar): string | undefined {
+  function findSessionJwtCookie(cookies: CookieJar): SessionCookie | typeof AMBIGUOUS | undefined {
     for (const name of config.sessionCookieNames) {
       if (cookies.isAmbiguous(name)) return AMBIGUOUS;
       const value = cookies.get(name);
-      if (value !== undefined && value !== '') return value;
+      if (value !== undefined && value !== '') return { token: value, amplify: false };
     }
-    return amplifyClientIds.size === 0 ? undefined : findAmplifyIdToken(cookies);
+    const amplifyToken = amplifyClientIds.size === 0 ? undefined : findAmplifyIdToken(cookies);
+    if (amplifyToken === undefined || amplifyToken === AMBIGUOUS) return amplifyToken;
+    return { token: amplifyToken, amplify: true };
   }
 
   // Amplify keeps one idToken cookie per signed-in user and names the current one in LastAuthUser.
@@ -106,3 +110,9 @@ export function createSessionVerifier(
 
 /** Marker for "several session cookies that disagree": refused, never guessed. */
 const AMBIGUOUS = '\u0000ambiguous';
+
+interface SessionCookie {
+  readonly token: string;
+  /** Found under Amplify's CognitoIdentityServiceProvider.* name. */
+  readonly amplify: boolean;
+}
