@@ -20,7 +20,8 @@ console.log(
   `lambda  ${lambdaBundlePath.slice(projectRoot.length + 1)}  ${kb(statSync(lambdaBundlePath).size)} raw, ${kb(gzipBytes(lambdaBundlePath))} gzip`,
 );
 
-if (existsSync(join(projectRoot, 'web-snippet/src/index.ts'))) {
+// `--lambda`: the Lambda bundle only (what the CDK stack asks for while it synthesizes).
+if (!process.argv.includes('--lambda') && existsSync(join(projectRoot, 'web-snippet/src/index.ts'))) {
   await buildWebSnippet();
   execFileSync(
     join(projectRoot, 'node_modules/.bin/tsc'),

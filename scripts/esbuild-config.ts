@@ -1,11 +1,12 @@
 // The one esbuild configuration: `npm run build` and the CDK stack both use it, so the stack
 // deploys exactly the bundle that the tests and the benchmark load.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build, buildSync } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const lambdaOutDir = join(projectRoot, 'dist/functions/generate-auth-token');
@@ -14,6 +15,17 @@ export const webSnippetOutDir = join(projectRoot, 'dist/web-snippet');
 
 /** Gzip budget of the minified web snippet IIFE (issue 4). */
 export const WEB_SNIPPET_GZIP_BUDGET_BYTES = 2048;
+
+// node:http(s) through require(): an ESM import of node:http loads undici at cold start (see the
+// shims). esbuild's alias does not apply to Node built-ins, hence a resolve plugin.
+const httpThroughRequire: Plugin = {
+  name: 'node-http-through-require',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^(node:)?https?$/ }, (args) => ({
+      path: join(projectRoot, `functions/generate-auth-token/sdk/node-${args.path.replace(/^node:/, '')}.ts`),
+    }));
+  },
+};
 
 export const lambdaBuildOptions: BuildOptions = {
   entryPoints: [join(projectRoot, 'functions/generate-auth-token/handler.ts')],
@@ -40,6 +52,7 @@ export const lambdaBuildOptions: BuildOptions = {
   sourcemap: 'external',
   metafile: true,
   logLevel: 'warning',
+  plugins: [httpThroughRequire],
 };
 
 const webSnippetEntry = join(projectRoot, 'web-snippet/src/index.ts');
@@ -70,9 +83,15 @@ export const webSnippetBuildOptions: BuildOptions[] = [
   },
 ];
 
-/** Synchronous Lambda build for CDK synthesis (constructs are built synchronously). */
+/**
+ * Synchronous Lambda build for CDK synthesis (constructs are built synchronously): runs
+ * `scripts/build.ts --lambda` in a child process, since esbuild's synchronous API takes no plugins.
+ */
 export function buildLambdaSync(): string {
-  buildSync(lambdaBuildOptions);
+  execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/build.ts'), '--lambda'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return lambdaOutDir;
 }
 

@@ -1,0 +1,9 @@
+// Build-time stand-in for node:http (see scripts/esbuild-config.ts): loaded with require(), because
+// an ESM import builds a facade that reads every export and http's lazy WebSocket/CloseEvent/
+// MessageEvent getters then load undici, 30-50 ms of a cold start here. Only what the bundle uses
+// is re-exported; a new named import fails the build until it is listed.
+import { createRequire } from 'node:module';
+
+const http: typeof import('node:http') = createRequire(import.meta.url)('node:http');
+export default http;
+export const { request, get, Agent, STATUS_CODES } = http;
