@@ -33,10 +33,16 @@ export interface EnrollmentRuntime {
   readonly warmUp: () => Promise<void>;
 }
 
-export function createSecretsManagerClient(): SecretsManagerClient {
+/** The region in a secret ARN (arn:aws:secretsmanager:<region>:...), or undefined for a name. */
+export function secretArnRegion(secretId: string): string | undefined {
+  return /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:/.exec(secretId)?.[1];
+}
+
+export function createSecretsManagerClient(region?: string): SecretsManagerClient {
   // Short timeouts: a hanging Secrets Manager must end in a 503 well inside the Lambda timeout
   // (two attempts of at most 1.2 s each; without throwOnRequestTimeout the SDK only warns).
   return new SecretsManagerClient({
+    ...(region === undefined ? {} : { region }),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 1200, throwOnRequestTimeout: true },
   });
@@ -48,17 +54,25 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   const logEvent = (level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown>) =>
     log(formatEventLog(level, message, fields, new Date(now()).toISOString()));
 
-  let secretsManager = options.secretsManager;
-  const sharedSecretsManager = () => {
-    secretsManager ??= createSecretsManagerClient();
-    return secretsManager;
+  // One client per region: a secret given by ARN is read in its own region (Secrets Manager only
+  // answers there), a name in the function's region.
+  const clients = new Map<string, SecretsManagerClient>();
+  const secretsManagerFor = (secretId: string) => {
+    if (options.secretsManager !== undefined) return options.secretsManager;
+    const region = secretArnRegion(secretId);
+    let client = clients.get(region ?? '');
+    if (client === undefined) {
+      client = createSecretsManagerClient(region);
+      clients.set(region ?? '', client);
+    }
+    return client;
   };
 
   const getSigningKey = createSigningKeyProvider({
     readSecret:
       config.keySource.kind === 'file'
         ? pemFile(config.keySource.path)
-        : secretsManagerSecret(sharedSecretsManager(), config.keySource.secretId),
+        : secretsManagerSecret(secretsManagerFor(config.keySource.secretId), config.keySource.secretId),
     ttlSeconds: config.keyCacheTtlSeconds,
     now,
     onStaleKeyKept: (error) =>
@@ -82,7 +96,10 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
           readSharedSecret:
             config.introspection.sharedSecretId === undefined
               ? undefined
-              : secretsManagerSecret(sharedSecretsManager(), config.introspection.sharedSecretId),
+              : secretsManagerSecret(
+                  secretsManagerFor(config.introspection.sharedSecretId),
+                  config.introspection.sharedSecretId,
+                ),
         });
 
   const deps: IssueDependencies = {

@@ -71,7 +71,9 @@ describe('session cookies', () => {
   it("another issuer's token under an Amplify cookie name is refused: those cookies hold Cognito tokens only", async () => {
     const fn = createTestFunction(stand.env);
     const token = await issuerSession(stand);
-    const result = await fn.invoke(restEvent({ headers: { Cookie: `${amplify('ada', 'idToken')}=${token}` } }));
+    const result = await fn.invoke(
+      restEvent({ headers: { Cookie: `${amplify('ada', 'idToken')}=${token}` } }),
+    );
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(fn.logs.at(-1)!).outcome).toBe('bad_issuer');
   });

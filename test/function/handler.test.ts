@@ -309,6 +309,19 @@ describe('the key: formats, cache and failures', () => {
     ]);
   });
 
+  it("a secret given by ARN is read in the ARN's region, not the function's", async () => {
+    const arn = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:ownid/key-AbCdEf';
+    stand.secretsManager.secrets.set(arn, stand.ownIdKey.pkcs1Pem);
+    const fn = createTestFunction({ ...stand.env, OWNID_PRIVATE_KEY_SECRET_ID: arn });
+    const result = await fn.invoke(
+      restEvent({ headers: { Authorization: `Bearer ${await issuerSession(stand)}` } }),
+    );
+    expect(result.statusCode).toBe(200);
+    const call = stand.secretsManager.calls.lastIndexOf(arn);
+    expect(stand.secretsManager.regions[call]).toBe('us-west-2');
+    expect(stand.env.AWS_REGION).toBe('eu-west-1');
+  });
+
   it('N requests, one GetSecretValue', async () => {
     stand.secretsManager.secrets.set('ownid/cache', stand.ownIdKey.pkcs1Pem);
     const fn = createTestFunction({ ...stand.env, OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/cache' });

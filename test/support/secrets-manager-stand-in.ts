@@ -21,6 +21,8 @@ export interface SecretsManagerStandIn {
   slowMs: number;
   /** GetSecretValue calls received, in order. */
   readonly calls: string[];
+  /** The SigV4 credential-scope region of each call, in order (the region the SDK signed for). */
+  readonly regions: string[];
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
     mode: 'ok' as SecretsManagerMode,
     slowMs: 300,
     calls: [] as string[],
+    regions: [] as string[],
     close: async () => {},
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -54,6 +57,10 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
         return error(400, 'SerializationException', 'bad body');
       }
       standIn.calls.push(secretId);
+      const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/secretsmanager\//.exec(
+        String(req.headers.authorization ?? ''),
+      );
+      standIn.regions.push(scope?.[1] ?? 'unsigned');
       const answer = () => {
         const secretString = standIn.secrets.get(secretId);
         if (secretString === undefined) {
