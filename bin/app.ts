@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// CDK entry (cdk.json "app"): context -> stack, with cdk-nag. See docs/readme/deploy.md for the keys.
+// CDK entry (cdk.json "app"): context -> stack, with cdk-nag. Context keys: README.md, "Deploy" section.
 import { AppContextError, buildApp } from '../lib/app.ts';
 
 try {

@@ -74,7 +74,7 @@ export class EnrollmentTokenApi extends Construct {
   readonly privateKeySecret: secretsmanager.Secret | undefined;
   /** What the function reads: the created secret's ARN, or the given name/ARN. */
   readonly privateKeySecretId: string;
-  /** The execute-api URL of the endpoint. */
+  /** The URL to call: execute-api, or the custom domain URL when the execute-api endpoint is disabled. */
   readonly endpointUrl: string;
   /** `https://<domainName><path>` when a custom domain is configured. */
   readonly customDomainUrl: string | undefined;
@@ -176,6 +176,8 @@ export class EnrollmentTokenApi extends Construct {
     const throttlingRateLimit = props.throttlingRateLimit ?? DEFAULTS.throttlingRateLimit;
     const throttlingBurstLimit = props.throttlingBurstLimit ?? DEFAULTS.throttlingBurstLimit;
     this.api = new apigw.RestApi(this, 'Api', {
+      // API Gateway metrics are keyed on ApiName + Stage: a per-stack name keeps two stacks' metrics apart.
+      restApiName: stack.stackName,
       description: 'OwnID passkey enrollment token endpoint',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
@@ -189,7 +191,8 @@ export class EnrollmentTokenApi extends Construct {
         throttlingBurstLimit,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        metricsEnabled: true,
+        // Per-method detailed metrics are billed as custom metrics; alarms and dashboard use stage metrics.
+        metricsEnabled: false,
         tracingEnabled: props.tracing ?? false,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
@@ -241,7 +244,12 @@ export class EnrollmentTokenApi extends Construct {
         integrationResponses: [
           {
             statusCode: '405',
-            responseParameters: staticHeaders({ ...NO_STORE, Allow: 'POST, OPTIONS', Vary: 'Origin' }),
+            responseParameters: staticHeaders({
+              ...NO_STORE,
+              // OPTIONS exists only with allowed origins (the preflight).
+              Allow: allowedOrigins.length > 0 ? 'POST, OPTIONS' : 'POST',
+              Vary: 'Origin',
+            }),
             responseTemplates: {
               'application/json': `${echoAllowedOrigin(allowedOrigins, {})}{"message":"Method Not Allowed"}`,
             },
@@ -269,11 +277,6 @@ export class EnrollmentTokenApi extends Construct {
     Validations.of(otherMethods).acknowledge({ id: 'AwsSolutions-COG4', reason: mockOnlyReason });
 
     this.addGatewayResponses(allowedOrigins);
-    this.endpointUrl = this.api.urlForPath(path);
-    new CfnOutput(this, 'EndpointUrl', {
-      description: 'POST here from the frontend (the web snippet endpoint option)',
-      value: this.endpointUrl,
-    });
 
     // --- Edge protection and custom domain ----------------------------------------------------------
     this.webAcl = props.wafRateLimit === undefined ? undefined : this.addWebAcl(props.wafRateLimit, props);
@@ -307,14 +310,24 @@ export class EnrollmentTokenApi extends Construct {
         new CfnOutput(this, 'CustomDomainTarget', {
           description: `Create a CNAME (or alias A record) from ${props.domainName} to this name`,
           value: domain.domainNameAliasDomainName,
-        });
+        }).overrideLogicalId('CustomDomainTarget');
       }
       this.customDomainUrl = `https://${props.domainName}${path}`;
       new CfnOutput(this, 'CustomDomainEndpointUrl', {
         description: 'The endpoint on the custom domain (use this one for cookie sessions)',
         value: this.customDomainUrl,
-      });
+      }).overrideLogicalId('CustomDomainEndpointUrl');
     }
+    // Validation guarantees a custom domain whenever the execute-api endpoint is disabled.
+    this.endpointUrl =
+      props.disableExecuteApiEndpoint && this.customDomainUrl !== undefined
+        ? this.customDomainUrl
+        : this.api.urlForPath(path);
+    // Outputs keep their plain names as logical ids (the keys describe-stacks shows and the README uses).
+    new CfnOutput(this, 'EndpointUrl', {
+      description: 'POST here from the frontend (the web snippet endpoint option)',
+      value: this.endpointUrl,
+    }).overrideLogicalId('EndpointUrl');
 
     // --- Observability ---------------------------------------------------------------------------
     const metrics = this.addMetricFilters();
@@ -326,11 +339,11 @@ export class EnrollmentTokenApi extends Construct {
     new CfnOutput(this, 'PrivateKeySecretId', {
       description: 'Secrets Manager secret holding the OwnID private key (PEM)',
       value: this.privateKeySecretId,
-    });
+    }).overrideLogicalId('PrivateKeySecretId');
     new CfnOutput(this, 'PutPrivateKeyCommand', {
       description: 'Store the OwnID private key (PEM file from the OwnID console) in the secret',
       value: `aws secretsmanager put-secret-value --region ${secretRegion(this.privateKeySecretId)} --secret-id ${this.privateKeySecretId} --secret-string file://ownid-private-key.pem`,
-    });
+    }).overrideLogicalId('PutPrivateKeyCommand');
     const todo: string[] = [];
     if (!hasSessionSource) {
       todo.push(
@@ -356,7 +369,7 @@ export class EnrollmentTokenApi extends Construct {
     new CfnOutput(this, 'ConfigurationNote', {
       description: 'What is left to configure',
       value: todo.length > 0 ? todo.join(' | ') : 'Fully configured.',
-    });
+    }).overrideLogicalId('ConfigurationNote');
   }
 
   /** GetSecretValue on exactly one secret (DescribeSecret is not needed), plus kms:Decrypt via Secrets Manager. */
@@ -515,7 +528,8 @@ export class EnrollmentTokenApi extends Construct {
     });
     new logs.MetricFilter(this, 'RefusalsFilter', {
       logGroup: this.functionLogGroup,
-      filterPattern: logs.FilterPattern.literal('{ $.status >= 400 }'),
+      // 4xx only: 5xx outcomes are failures, counted by the 5xx and KeyFetchFailures alarms.
+      filterPattern: logs.FilterPattern.literal('{ ($.status >= 400) && ($.status < 500) }'),
       metricNamespace: namespace,
       metricName: 'Refusals',
       metricValue: '1',
@@ -532,10 +546,12 @@ export class EnrollmentTokenApi extends Construct {
       metricValue: '1',
       unit: cloudwatch.Unit.COUNT,
     });
-    // API Gateway's 4XXError lumps 429 with 401/403; the access log has the exact status.
+    // API Gateway's 4XXError lumps 429 with 401/403; the access log has the exact status and why.
+    // THROTTLED is stage (or account) throttling; WAF rate-limit blocks are also 429 but are counted
+    // by WAF's own BlockedRequests metric (dashboard), not here.
     new logs.MetricFilter(this, 'ThrottledRequestsFilter', {
       logGroup: this.accessLogGroup,
-      filterPattern: logs.FilterPattern.literal('{ $.status = 429 }'),
+      filterPattern: logs.FilterPattern.literal('{ ($.status = 429) && ($.errorType = "THROTTLED") }'),
       metricNamespace: namespace,
       metricName: 'ThrottledRequests',
       metricValue: '1',
@@ -569,7 +585,26 @@ export class EnrollmentTokenApi extends Construct {
         reason:
           'Alarm notifications carry alarm names and states only. CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and a customer key for this alone is not worth its cost; bring an encrypted topic with alarmTopicArn if policy requires.',
       });
-      new CfnOutput(this, 'AlarmTopicArn', { description: 'SNS topic for alarms', value: created.topicArn });
+      // enforceSSL gives the topic a policy (Deny only), which replaces the default one: CloudWatch
+      // alarms publish as the service principal and need their own Allow, scoped to this account's alarms.
+      created.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarms',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [created.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+            ArnLike: {
+              'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`,
+            },
+          },
+        }),
+      );
+      new CfnOutput(this, 'AlarmTopicArn', {
+        description: 'SNS topic for alarms',
+        value: created.topicArn,
+      }).overrideLogicalId('AlarmTopicArn');
       topic = created;
     }
     if (topic !== undefined && props.alarmEmail !== undefined) {
@@ -620,7 +655,7 @@ export class EnrollmentTokenApi extends Construct {
         'ThrottledRequestsAlarm',
         metrics.throttled,
         10,
-        'API Gateway answered 429 at least 10 times in 5 minutes: traffic above the stage throttling limits (abuse, or limits too low).',
+        'API Gateway throttled (429 THROTTLED) at least 10 requests in 5 minutes: traffic above the stage throttling limits (abuse, or limits too low). WAF rate-limit blocks are not counted here.',
       ),
       alarm(
         'LatencyP99Alarm',
@@ -648,7 +683,11 @@ export class EnrollmentTokenApi extends Construct {
     });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Tokens issued', left: [metrics.tokensIssued], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Refusals by reason', left: [metrics.refusalsByReason], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Refusals (4xx) by reason',
+        left: [metrics.refusalsByReason],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Throttled (429) and errors',
         left: [
@@ -703,12 +742,15 @@ export class EnrollmentTokenApi extends Construct {
     new CfnOutput(this, 'DashboardUrl', {
       description: 'CloudWatch dashboard: tokens issued, refusals by reason, latency, throttles',
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${dashboard.dashboardName}`,
-    });
+    }).overrideLogicalId('DashboardUrl');
     return dashboard;
   }
 }
 
-/** JSON access log; status and latency unquoted so metric filters compare numbers. */
+/**
+ * JSON access log. Only status is unquoted (API Gateway always logs a number for it) so metric filters
+ * compare numbers; every other value may be logged as `-` and stays a string so each line is valid JSON.
+ */
 const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
   extendedRequestId: '$context.extendedRequestId',
@@ -719,15 +761,13 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
   protocol: '$context.protocol',
   domainName: '$context.domainName',
   status: '__STATUS__',
-  responseLatency: '__LATENCY__',
+  responseLatency: '$context.responseLatency',
   responseLength: '$context.responseLength',
   integrationStatus: '$context.integration.status',
   integrationLatency: '$context.integration.latency',
   errorType: '$context.error.responseType',
   wafResponseCode: '$context.wafResponseCode',
-})
-  .replace('"__STATUS__"', '$context.status')
-  .replace('"__LATENCY__"', '$context.responseLatency');
+}).replace('"__STATUS__"', '$context.status');
 
 function functionEnvironment(
   props: EnrollmentTokenApiProps,

@@ -74,6 +74,7 @@ const FULL: Record<string, unknown> = {
   wafRateLimit: '200',
   wafEvaluationWindowSeconds: '120',
   domainName: 'auth.example.com',
+  disableExecuteApiEndpoint: 'true',
   certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234',
   hostedZoneId: 'Z123456ABCDEFG',
   hostedZoneName: 'example.com',
@@ -118,6 +119,12 @@ describe('API', () => {
     defaults.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
+    // Named after the stack, so API Gateway metrics (ApiName + Stage) of two stacks never mix.
+    full.template.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'OwnIdEnrollmentFull' });
+    full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: '5XXError',
+      Dimensions: Match.arrayWith([{ Name: 'ApiName', Value: 'OwnIdEnrollmentFull' }]),
+    });
     defaults.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'generate-auth-token' });
     defaults.template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
@@ -127,19 +134,22 @@ describe('API', () => {
     });
   });
 
-  it('answers other methods with a 405 mock, never the function', () => {
-    defaults.template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'ANY',
-      Integration: {
-        Type: 'MOCK',
-        IntegrationResponses: [
-          Match.objectLike({
-            StatusCode: '405',
-            ResponseParameters: Match.objectLike({ 'method.response.header.Allow': "'POST, OPTIONS'" }),
-          }),
-        ],
-      },
-    });
+  it('answers other methods with a 405 mock, never the function; Allow lists OPTIONS only if it exists', () => {
+    const allow = (template: Template, value: string) =>
+      template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'ANY',
+        Integration: {
+          Type: 'MOCK',
+          IntegrationResponses: [
+            Match.objectLike({
+              StatusCode: '405',
+              ResponseParameters: Match.objectLike({ 'method.response.header.Allow': value }),
+            }),
+          ],
+        },
+      });
+    allow(defaults.template, "'POST'");
+    allow(full.template, "'POST, OPTIONS'");
   });
 
   it('throttles the stage with the defaults, or the values from context', () => {
@@ -151,6 +161,7 @@ describe('API', () => {
           ...throttle,
           LoggingLevel: 'ERROR',
           DataTraceEnabled: false,
+          MetricsEnabled: false,
         }),
       ]),
     });
@@ -167,10 +178,11 @@ describe('API', () => {
   it('writes JSON access logs with a numeric status to a log group with retention', () => {
     const [stage] = resourcesOf(defaults.template, 'AWS::ApiGateway::Stage');
     const format = (stage?.Properties.AccessLogSetting as { Format: string } | undefined)?.Format ?? '';
+    // Every variable but $context.status may be logged as "-": the line must stay valid JSON then.
     const sample = format.replaceAll(/\$context\.[A-Za-z.]+/g, (name) =>
-      name === '$context.status' || name === '$context.responseLatency' ? '429' : 'x',
+      name === '$context.status' ? '429' : '-',
     );
-    expect(JSON.parse(sample)).toMatchObject({ status: 429 });
+    expect(JSON.parse(sample)).toMatchObject({ status: 429, responseLatency: '-', errorType: '-' });
     for (const group of resourcesOf(defaults.template, 'AWS::Logs::LogGroup')) {
       expect(group.Properties.RetentionInDays).toBe(30);
     }
@@ -448,9 +460,9 @@ describe('observability', () => {
     expect(patterns).toEqual(
       expect.arrayContaining([
         '{ $.outcome = "issued" }',
-        '{ $.status >= 400 }',
+        '{ ($.status >= 400) && ($.status < 500) }',
         '{ ($.outcome = "key_unavailable") || ($.outcome = "key_invalid") }',
-        '{ $.status = 429 }',
+        '{ ($.status = 429) && ($.errorType = "THROTTLED") }',
       ]),
     );
     defaults.template.hasResourceProperties('AWS::Logs::MetricFilter', {
@@ -467,24 +479,63 @@ describe('observability', () => {
       Endpoint: 'ops@example.com',
     });
     full.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [Match.anyValue()] });
+    // enforceSSL's topic policy holds only a Deny: CloudWatch needs an explicit Allow to publish.
+    full.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': [
+                    '',
+                    [
+                      'arn:',
+                      { Ref: 'AWS::Partition' },
+                      ':cloudwatch:',
+                      { Ref: 'AWS::Region' },
+                      ':',
+                      { Ref: 'AWS::AccountId' },
+                      ':alarm:*',
+                    ],
+                  ],
+                },
+              },
+            },
+          }),
+        ]),
+      },
+    });
     defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
   it('outputs the endpoint, the secret, the put-secret-value command, the dashboard and a configuration note', () => {
+    // Output keys are the plain names the README uses (no construct prefix or hash).
     const outputs = defaults.template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    const byPrefix = (prefix: string) =>
-      JSON.stringify(
-        Object.entries(outputs).find(([key]) => key.startsWith(`EnrollmentTokenApi${prefix}`))?.[1],
-      );
-    expect(byPrefix('EndpointUrl')).toContain('/generate-auth-token');
-    expect(byPrefix('PrivateKeySecretId')).toContain('PrivateKeySecret');
-    expect(byPrefix('PutPrivateKeyCommand')).toContain('aws secretsmanager put-secret-value');
-    expect(byPrefix('PutPrivateKeyCommand')).toContain('--secret-string file://ownid-private-key.pem');
-    expect(byPrefix('DashboardUrl')).toContain('#dashboards:name=');
-    expect(byPrefix('ConfigurationNote')).toContain('NO SESSION SOURCE');
-    expect(JSON.stringify(full.template.toJSON().Outputs)).toContain(
-      'https://auth.example.com/generate-auth-token',
-    );
+    expect(Object.keys(outputs).sort()).toEqual([
+      'ConfigurationNote',
+      'DashboardUrl',
+      'EndpointUrl',
+      'PrivateKeySecretId',
+      'PutPrivateKeyCommand',
+    ]);
+    const output = (key: string) => JSON.stringify(outputs[key]);
+    expect(output('EndpointUrl')).toContain('execute-api');
+    expect(output('EndpointUrl')).toContain('/generate-auth-token');
+    expect(output('PrivateKeySecretId')).toContain('PrivateKeySecret');
+    expect(output('PutPrivateKeyCommand')).toContain('aws secretsmanager put-secret-value');
+    expect(output('PutPrivateKeyCommand')).toContain('--secret-string file://ownid-private-key.pem');
+    expect(output('DashboardUrl')).toContain('#dashboards:name=');
+    expect(output('ConfigurationNote')).toContain('NO SESSION SOURCE');
+    // The execute-api endpoint is disabled in FULL: EndpointUrl is the custom domain URL.
+    const fullOutputs = full.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(fullOutputs.EndpointUrl?.Value).toBe('https://auth.example.com/generate-auth-token');
+    expect(fullOutputs.CustomDomainEndpointUrl?.Value).toBe('https://auth.example.com/generate-auth-token');
+    expect(fullOutputs).toHaveProperty('AlarmTopicArn');
   });
 });
 
