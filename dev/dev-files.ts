@@ -28,6 +28,8 @@ Delete this folder to start over; the next npm start makes new keys.
 /** Creates whatever is missing; keeps existing keys (sessions and tokens survive restarts). */
 export function ensureDevFiles(dir: string): DevFiles {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // mkdir leaves the mode of a folder that is already there alone: make it owner-only too.
+  chmodSync(dir, 0o700);
   const created: string[] = [];
   const ownidKeyPath = join(dir, OWNID_DEV_KEY_FILE);
   const sessionIssuerKeyPath = join(dir, SESSION_ISSUER_KEY_FILE);

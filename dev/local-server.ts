@@ -1,4 +1,4 @@
-// The local server: `POST /generate-auth-token` (any method, in fact) goes to the built Lambda bundle
+// The local server: `POST /generate-auth-token` (any method, in fact; that exact path only) goes to the built Lambda bundle
 // as an API Gateway REST proxy event, and the result comes back as the HTTP response. Around it, the
 // demo site and, when nothing is configured, dev mode (a dev OwnID key and a dev session issuer).
 import { randomUUID } from 'node:crypto';
@@ -49,7 +49,7 @@ export interface LocalServerOptions {
   readonly sessionMode?: DemoSessionMode;
   /** Request body cap of the endpoint (API Gateway's is far larger; the function never reads the body). @default 16 KiB */
   readonly maxBodyBytes?: number;
-  /** Per-client-IP limit on POSTs to the endpoint and the demo login; false turns it off. @default 60 per minute */
+  /** Per-client-IP limit, counted apart for the endpoint and for the demo login; false turns it off. @default 60 per minute each */
   readonly rateLimit?: { readonly requests: number; readonly windowMs: number } | false;
   /** The function's stdout, line by line (its JSON request log). @default - written to process.stdout */
   readonly onFunctionLog?: (line: string) => void;
@@ -89,10 +89,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sessionMode = options.sessionMode ?? parseSessionMode(env.DEMO_SESSION?.trim());
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const onFunctionLog = options.onFunctionLog ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const limiter =
+  const limiterFor = () =>
     options.rateLimit === false
       ? undefined
       : createRateLimiter(options.rateLimit ?? { requests: 60, windowMs: 60_000 });
+  // Apart, so signing in again and again does not use up the endpoint's allowance (or the other way round).
+  const endpointLimiter = limiterFor();
+  const loginLimiter = limiterFor();
 
   const devSessionWanted = usesDevSession(env);
   if (devSessionWanted && !LOOPBACK_OR_ANY.has(host)) {
@@ -199,17 +202,24 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (keyFile !== undefined) functionEnv.OWNID_PRIVATE_KEY_FILE = resolve(cwd, keyFile);
 
     routeRequest = async (req, res) => {
-      const requestUrl = new URL(req.url ?? '/', 'http://local.invalid');
-      if (requestUrl.pathname === ENDPOINT_PATH) {
+      const target = req.url ?? '/';
+      // Exactly the endpoint path, as sent: `//x/generate-auth-token`, `http://host/generate-auth-token`
+      // or `/a/../generate-auth-token` are other paths (URL parsing would make them this one).
+      if (target.split('?', 1)[0] === ENDPOINT_PATH) {
         await invokeEndpoint(req, res);
         return;
       }
+      const requestUrl = URL.parse(target, 'http://local.invalid');
+      if (requestUrl === null) {
+        send(res, jsonReply(400, { message: 'Bad Request' }));
+        return;
+      }
       if (
-        limiter !== undefined &&
+        loginLimiter !== undefined &&
         requestUrl.pathname === '/demo/login' &&
-        !limiter.allow(req.socket.remoteAddress ?? '')
+        !loginLimiter.allow(req.socket.remoteAddress ?? '')
       ) {
-        send(res, tooManyRequests(limiter.retryAfterSeconds));
+        send(res, tooManyRequests(loginLimiter.retryAfterSeconds));
         return;
       }
       const reply = await demoSite(req, requestUrl);
@@ -219,11 +229,11 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const invokeEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
       // API Gateway's usage-plan throttling stands in here as a per-client limit.
       if (
-        limiter !== undefined &&
+        endpointLimiter !== undefined &&
         req.method !== 'OPTIONS' &&
-        !limiter.allow(req.socket.remoteAddress ?? '')
+        !endpointLimiter.allow(req.socket.remoteAddress ?? '')
       ) {
-        send(res, tooManyRequests(limiter.retryAfterSeconds));
+        send(res, tooManyRequests(endpointLimiter.retryAfterSeconds));
         return;
       }
       let body: Buffer;

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 /** The parts of an HTTP request the event is made of (node:http gives them as below). */
 export interface HttpRequestParts {
   readonly method: string;
-  /** Path and query as sent, e.g. `/generate-auth-token?x=1`. */
+  /** The request-target as sent, e.g. `/generate-auth-token?x=1`: the path is what comes before `?`, taken as is. */
   readonly url: string;
   /** `IncomingMessage.rawHeaders`: names as the client spelled them, every value, in order. */
   readonly rawHeaders: readonly string[];
@@ -24,7 +24,12 @@ export interface HttpRequestParts {
 const TEXT_TYPES =
   /^(?:text\/|application\/(?:json|[\w.+-]*\+json|[\w.+-]*\+xml|xml|javascript|x-www-form-urlencoded|graphql))/i;
 
-/** Text bodies travel as text; binary or undecodable ones as base64 with `isBase64Encoded`. */
+/**
+ * Text bodies travel as text; binary or undecodable ones as base64 with `isBase64Encoded`, which is what
+ * API Gateway does for a content type listed in the API's binaryMediaTypes. The deployed stack lists none
+ * (so there a non-UTF-8 body would reach the function as text, not base64); the difference is left in on
+ * purpose, because the function never reads the body: it decides on headers alone.
+ */
 export function encodeBody(
   body: Buffer,
   contentType: string | undefined,
@@ -74,10 +79,12 @@ function lastHeader(rawHeaders: readonly string[], name: string): string | undef
 }
 
 export function toRestEvent(request: HttpRequestParts): APIGatewayProxyEvent {
-  const parsed = new URL(request.url, 'http://local.invalid');
-  const path = parsed.pathname;
+  // The raw request-target, not `new URL`: that would read `//host/p` or `http://host/p` as a host
+  // and resolve `..` segments, handing the function a path the client did not send.
+  const queryStart = request.url.indexOf('?');
+  const path = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
   const { headers, multiValueHeaders } = headerMaps(request.rawHeaders);
-  const query = queryMaps(parsed.search);
+  const query = queryMaps(queryStart < 0 ? '' : request.url.slice(queryStart));
   const { body, isBase64Encoded } = encodeBody(request.body, lastHeader(request.rawHeaders, 'content-type'));
   const stage = request.stage ?? 'local';
   const resource = request.resource ?? path;

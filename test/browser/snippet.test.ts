@@ -282,6 +282,129 @@ describe('success', () => {
     const { page } = await open('/late-sdk.html');
     expect(await enroll(page, { options: { sdkWaitMs: 3000 } })).toMatchObject({ outcome: 'enrolled' });
   });
+
+  it('uses an OwnID SDK that loaded after sdkWaitMs but before a slower token', async () => {
+    server.route(ENDPOINT, { body: TOKEN_BODY, delayMs: 700 });
+    const { page } = await open('/no-sdk.html');
+    await page.evaluate(() => {
+      setTimeout(() => {
+        const script = document.createElement('script');
+        script.src = '/ownid-stub.js';
+        document.head.append(script);
+      }, 400);
+    });
+    expect(await enroll(page, { options: { sdkWaitMs: 300, toast: false } })).toMatchObject({
+      outcome: 'enrolled',
+      sdkCalls: 1,
+    });
+  });
+});
+
+describe('odd options', () => {
+  it('reads a non-positive, non-finite or too large timeoutMs as the default, not as 1 ms', async () => {
+    server.route(ENDPOINT, { body: TOKEN_BODY, delayMs: 150 });
+    const { page } = await open();
+    const outcomes = await page.evaluate(async () => {
+      const results: string[] = [];
+      for (const timeoutMs of [Number.POSITIVE_INFINITY, Number.NaN, -1, 0, 2 ** 31, 1e12]) {
+        results.push(await window.OwnIDEnroll.initiatePasskeysEnrollment({ timeoutMs, toast: false }));
+      }
+      return results;
+    });
+    expect(outcomes).toEqual(['enrolled', 'enrolled', 'enrolled', 'enrolled', 'enrolled', 'enrolled']);
+  });
+
+  it('reads odd sdkWaitMs and toastDurationMs values as the defaults', async () => {
+    const { page } = await open('/late-sdk.html');
+    expect(
+      await enroll(page, { options: { sdkWaitMs: Number.NaN, toastDurationMs: Number.POSITIVE_INFINITY } }),
+    ).toMatchObject({ outcome: 'enrolled', toasts: 1 });
+    await page.waitForTimeout(200);
+    expect(await page.locator(TOAST).count()).toBe(1);
+  });
+
+  it('clears its request timer when the request path throws', async () => {
+    const { page } = await open();
+    const result = await page.evaluate(async () => {
+      const { setTimeout: set, clearTimeout: clear, fetch: realFetch } = window;
+      // A page's fetch wrapper that hands back something broken: reading its status throws.
+      window.fetch = async () =>
+        ({
+          get status(): number {
+            throw new Error('broken response');
+          },
+        }) as Response;
+      const timers: unknown[] = [];
+      const cleared: unknown[] = [];
+      window.setTimeout = ((fn: () => void, ms?: number) => {
+        const id = set(fn, ms);
+        if (ms === 7777) timers.push(id);
+        return id;
+      }) as typeof window.setTimeout;
+      window.clearTimeout = (id) => {
+        cleared.push(id);
+        clear(id);
+      };
+      try {
+        const events: unknown[] = [];
+        const outcome = await window.OwnIDEnroll.initiatePasskeysEnrollment({
+          timeoutMs: 7777,
+          onEvent: (event) => events.push((event as { reason?: string }).reason),
+        });
+        return {
+          outcome,
+          events,
+          timers: timers.length,
+          cleared: timers.every((id) => cleared.includes(id)),
+        };
+      } finally {
+        window.fetch = realFetch;
+        window.setTimeout = set;
+        window.clearTimeout = clear;
+      }
+    });
+    expect(result).toEqual({ outcome: 'failed', events: ['unexpected'], timers: 1, cleared: true });
+  });
+
+  it('never rejects or throws when the page console.warn or an option getter throws', async () => {
+    server.route(ENDPOINT, { status: 500, body: { message: 'nope' } });
+    const { page } = await open();
+    const result = await page.evaluate(async () => {
+      const { warn } = console;
+      console.warn = () => {
+        throw new Error('console.warn broke');
+      };
+      const events: string[] = [];
+      const hostile = {
+        onEvent: (event: { type: string }) => events.push(event.type),
+        get toast(): boolean {
+          throw new Error('toast getter broke');
+        },
+      };
+      try {
+        const failedOutcome = await window.OwnIDEnroll.initiatePasskeysEnrollment(hostile);
+        let pending: unknown;
+        try {
+          pending = await window.OwnIDEnroll.runPendingEnrollment(hostile);
+        } catch (error) {
+          pending = `threw ${error}`;
+        }
+        const nullOptions = await window.OwnIDEnroll.runPendingEnrollment(
+          null as unknown as Snippet.EnrollmentOptions,
+        );
+        return { failedOutcome, pending, nullOptions, events };
+      } finally {
+        console.warn = warn;
+      }
+    });
+    expect(result).toEqual({
+      failedOutcome: 'failed',
+      pending: 'skipped',
+      nullOptions: 'skipped',
+      events: ['failed', 'skipped'],
+    });
+    await page.waitForTimeout(100); // let an unhandled rejection, if any, be reported
+  });
 });
 
 describe('the request', () => {

@@ -2,11 +2,22 @@
 // endpoint served by the built bundle (run `npm run build` first), the demo login's cookie round
 // trip, CORS, limits, the opaque-session demo and real settings switching dev mode off.
 import { createPublicKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDevFiles } from '../../dev/dev-files.ts';
 import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
 import { type JwksServer, startJwksServer } from '../support/jwks-server.ts';
 import { publicJwk, rsaKey } from '../support/keys.ts';
@@ -60,6 +71,24 @@ async function login(
 
 const post = (server: LocalServer, headers: Record<string, string> = {}, body?: string) =>
   fetch(`${server.url}${ENDPOINT}`, { method: 'POST', headers: { Origin: server.url, ...headers }, body });
+
+/** One request written as is (fetch would normalize the request-target); the status and the body. */
+function rawRequest(server: LocalServer, requestLine: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = '', body = ''] = received.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), body });
+    });
+    socket.write(`${requestLine}\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  });
+}
 
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -243,6 +272,28 @@ describe('zero-config dev mode (JWT session cookie)', () => {
           .sort(),
       );
     }
+  });
+
+  it('sends exactly the endpoint path to the function: no `//host/`, absolute-form or `..` look-alikes', async () => {
+    const before = started.logs.length;
+    for (const target of [
+      '//x/generate-auth-token',
+      'http://evil.example/generate-auth-token',
+      '/demo/../generate-auth-token',
+      '/generate-auth-token/',
+    ]) {
+      const response = await rawRequest(server, `POST ${target} HTTP/1.1`);
+      expect(response, target).toEqual({ status: 404, body: '{"message":"Not Found"}' });
+    }
+    expect(await rawRequest(server, 'POST /generate-auth-token?x=1 HTTP/1.1')).toMatchObject({ status: 401 });
+    await expect.poll(() => started.logs.length).toBe(before + 1);
+  });
+
+  it('answers 400 to a request-target that is not a URL', async () => {
+    expect(await rawRequest(server, 'GET http://[ HTTP/1.1')).toEqual({
+      status: 400,
+      body: '{"message":"Bad Request"}',
+    });
   });
 
   it('never serves the dev files', async () => {
@@ -503,6 +554,36 @@ describe('real settings', () => {
     const response = await post(server);
     expect(await response.json()).toEqual({ message: 'Too Many Requests' });
     expect(response.headers.get('retry-after')).toBe('60');
+  });
+});
+
+describe('rate limits', () => {
+  it('counts the demo login and the endpoint apart', async () => {
+    const { server } = await start({
+      devDir: join(tempDir(), '.local'),
+      rateLimit: { requests: 2, windowMs: 60_000 },
+    });
+    try {
+      const logins: number[] = [];
+      for (let i = 0; i < 3; i++) logins.push((await login(server)).response.status);
+      expect(logins).toEqual([200, 200, 429]);
+      // The logins used none of the endpoint's allowance.
+      const endpoint: number[] = [];
+      for (let i = 0; i < 3; i++) endpoint.push((await post(server)).status);
+      expect(endpoint).toEqual([401, 401, 429]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('dev files', () => {
+  it('makes an existing dev folder owner-only', () => {
+    const dir = join(tempDir(), '.local');
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+    ensureDevFiles(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 });
 

@@ -75,6 +75,20 @@ describe('toRestEvent', () => {
     expect(toRestEvent(base).multiValueQueryStringParameters).toBeNull();
   });
 
+  it('takes the path as sent: no host read out of `//x/` or an absolute form, no `..` resolved', () => {
+    for (const url of [
+      '//x/generate-auth-token',
+      'http://evil/generate-auth-token',
+      '/a/../generate-auth-token',
+    ]) {
+      expect(toRestEvent({ ...base, url }).path, url).toBe(url);
+    }
+    expect(toRestEvent({ ...base, url: '//x/generate-auth-token?a=1' })).toMatchObject({
+      path: '//x/generate-auth-token',
+      queryStringParameters: { a: '1' },
+    });
+  });
+
   it('fills requestContext like API Gateway: request id, time, source IP, user agent, stage path', () => {
     const event = toRestEvent({
       ...base,

@@ -12,11 +12,9 @@ interface OwnIdSdk {
   enrollCredential(loginId: string, authToken: string): unknown;
 }
 
-const noop = () => {};
-
 /** Runs `fn` and swallows whatever it throws or rejects with: host callbacks must not break the page. */
 const safely = (fn: () => unknown) => {
-  (async () => fn())().catch(noop);
+  (async () => fn())().catch(() => {});
 };
 
 const failed = (reason: EnrollmentFailureReason, error?: unknown, status?: number): EnrollmentEvent => ({
@@ -25,6 +23,10 @@ const failed = (reason: EnrollmentFailureReason, error?: unknown, status?: numbe
   error,
   status,
 });
+
+/** `ms` when it is a usable timer delay (positive, finite), capped at setTimeout's limit; else `fallback`. */
+const delay = (ms: number | undefined, fallback: number) =>
+  Math.min((ms as number) > 0 && (ms as number) < 1 / 0 ? (ms as number) : fallback, 2147483647);
 
 /** Resolves to the OwnID SDK, polling while it is still loading, or to undefined after `ms`. */
 const waitForSdk = (ms: number) =>
@@ -73,22 +75,25 @@ async function enroll(options: EnrollmentOptions): Promise<EnrollmentEvent> {
     return { type: 'skipped', reason: 'unsupported' };
   }
   // The SDK may finish loading while the token is on its way.
-  const sdkReady = waitForSdk(options.sdkWaitMs ?? 3000);
+  const sdkReady = waitForSdk(delay(options.sdkWaitMs, 3000));
   // The time limit covers getAuthorization(), the request and the body.
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const token = await Promise.race([
     fetchToken(options, controller.signal),
     new Promise<EnrollmentEvent>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        resolve(failed('timeout'));
-      }, options.timeoutMs ?? 10_000);
+      timer = setTimeout(
+        () => {
+          controller.abort();
+          resolve(failed('timeout'));
+        },
+        delay(options.timeoutMs, 10_000),
+      );
     }),
-  ]);
-  clearTimeout(timer);
+  ]).finally(() => clearTimeout(timer));
   if ('type' in token) return token;
-  const sdk = await sdkReady;
+  // The wait ran from the start: a token slower than `sdkWaitMs` gives the SDK that long too.
+  const sdk = (await sdkReady) || (await waitForSdk(0));
   if (!sdk) return failed('sdk_missing');
   let result: OwnIdEnrollResult | null;
   try {
@@ -107,14 +112,18 @@ async function enroll(options: EnrollmentOptions): Promise<EnrollmentEvent> {
 
 /** Shows the toast or logs the failure, tells `onEvent`, and returns the outcome. Never throws. */
 export function report(event: EnrollmentEvent, options: EnrollmentOptions): EnrollmentOutcome {
-  const { toast = true } = options;
-  if (event.type === 'enrolled' && toast) {
-    const message = options.toastMessage ?? 'Passkey successfully created!';
-    safely(() => (toast === true ? showToast(message, options.toastDurationMs ?? 4000) : toast(message)));
-  }
-  if (event.type === 'failed') {
-    console.warn('OwnIDEnroll: passkey enrollment failed:', event.reason, event);
-  }
+  // Each step apart: a throwing option getter, toast or console.warn of the page stops only itself.
+  safely(() => {
+    const { toast = true } = options;
+    if (event.type === 'enrolled' && toast) {
+      const message = options.toastMessage ?? 'Passkey successfully created!';
+      toast === true ? showToast(message, delay(options.toastDurationMs, 4000)) : toast(message);
+    }
+  });
+  safely(
+    () =>
+      event.type === 'failed' && console.warn('OwnIDEnroll: passkey enrollment failed:', event.reason, event),
+  );
   safely(() => options.onEvent?.(event));
   return event.type;
 }

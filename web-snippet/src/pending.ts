@@ -26,7 +26,8 @@ export function runPendingEnrollment(options: EnrollmentOptions = {}): Promise<E
   } catch {
     skip = 'storage_unavailable';
   }
+  // report() never throws, whatever `options` is (null included).
   return skip
-    ? Promise.resolve(report({ type: 'skipped', reason: skip }, options || {}))
+    ? Promise.resolve(report({ type: 'skipped', reason: skip }, options))
     : initiatePasskeysEnrollment(options);
 }

@@ -63,12 +63,15 @@ export interface EnrollmentOptions {
    */
   readonly getAuthorization?: () => string | null | undefined | Promise<string | null | undefined>;
   /**
-   * Time allowed for `getAuthorization()`, the request and the response body.
+   * Time allowed for `getAuthorization()`, the request and the response body. A value that is not a
+   * positive finite number means the default; longer than 2147483647 (about 24.8 days) means that.
    * @default 10000
    */
   readonly timeoutMs?: number;
   /**
-   * How long to wait for the OwnID SDK (`window.ownid.enrollCredential`) when it is still loading.
+   * How long to wait for the OwnID SDK (`window.ownid.enrollCredential`) when it is still loading,
+   * counted from the call; when the token comes later than that, the SDK is looked for once more then.
+   * Values are read like `timeoutMs`.
    * @default 3000
    */
   readonly sdkWaitMs?: number;
@@ -81,7 +84,7 @@ export interface EnrollmentOptions {
   /** @default 'Passkey successfully created!' */
   readonly toastMessage?: string;
   /**
-   * How long the built-in toast stays on screen.
+   * How long the built-in toast stays on screen. Values are read like `timeoutMs`.
    * @default 4000
    */
   readonly toastDurationMs?: number;
