@@ -4,8 +4,8 @@
 const CSS =
   ':host{all:initial!important}' +
   'div{position:fixed;z-index:2147483647;left:0;right:0;bottom:24px;margin:auto;width:max-content;' +
-  'max-width:calc(100vw - 64px);display:flex;align-items:center;gap:8px;padding:12px 16px;' +
-  'border-radius:8px;background:#fff;color:#222;font:14px system-ui,sans-serif;' +
+  'max-width:90vw;display:flex;align-items:center;gap:8px;padding:12px 16px;' +
+  'border-radius:8px;background:#fff;color:#222;font:14px system-ui;' +
   'box-shadow:0 4px 16px #0003;animation:i .2s}' +
   '@keyframes i{from{opacity:0}}' +
   '@media(prefers-reduced-motion:reduce){div{animation:none}}';
