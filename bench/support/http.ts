@@ -1,10 +1,12 @@
-// HTTP plumbing for the in-process per-request comparison: one keep-alive client, and a minimal
-// node:http -> REST proxy event adapter around the bundle's handler (the same shape of work as the
-// local server, without its worker-thread hop), so the project and the Express peer are compared
-// through the same client and the same HTTP stack.
+// HTTP plumbing for the in-process per-request comparison: one keep-alive client, and a node:http
+// server around the bundle's handler that uses the local server's own event adapter
+// (dev/rest-event.ts) without its worker-thread hop, so the project and the Express peer are
+// compared through the same client and the same HTTP stack.
+import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lambdaContext, restEvent } from '../../test/support/events.ts';
+import { fromProxyResult, toRestEvent } from '../../dev/rest-event.ts';
+import { lambdaContext } from '../../test/support/events.ts';
 
 type Handler = (
   event: unknown,
@@ -37,24 +39,27 @@ export function listen(server: Server): Promise<LocalHttp> {
   });
 }
 
-/** node:http in, REST proxy event to the handler, result back out. */
+/** node:http in, REST proxy event to the handler, result back out (the local server's adapter). */
 export function handlerServer(handler: Handler): Server {
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
-        headers[req.rawHeaders[i] as string] = req.rawHeaders[i + 1] as string;
-      const event = restEvent({
-        method: req.method,
-        headers,
-        body: Buffer.concat(chunks).toString('utf8') || null,
+      const requestId = randomUUID();
+      const event = toRestEvent({
+        method: req.method ?? 'POST',
+        url: req.url ?? '/',
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks),
+        sourceIp: '127.0.0.1',
+        requestId,
+        requestTimeEpoch: Date.now(),
       });
       handler(event, lambdaContext()).then(
         (result) => {
-          res.writeHead(result.statusCode, result.headers as Record<string, string>);
-          res.end(result.body);
+          const response = fromProxyResult(result);
+          res.writeHead(response.statusCode, response.headers.flat());
+          res.end(response.body);
         },
         () => {
           res.writeHead(502).end();
