@@ -1,8 +1,9 @@
-// The signing key, read from its source (Secrets Manager or a file) and cached. One read in
-// flight at a time; a failed refresh keeps the cached key and retries after a short back-off,
-// so a Secrets Manager outage does not take down an instance that already has the key.
+// The signing key, read from its source (Secrets Manager or a file) and cached by refreshingValue:
+// one read in flight at a time; a failed refresh keeps the cached key and retries after a short
+// back-off, so a Secrets Manager outage does not take down an instance that already has the key.
 import { DependencyUnavailableError, MisconfigurationError } from './errors.ts';
 import { importOwnIdPrivateKey, type OwnIdPrivateKey, PrivateKeyFormatError } from './private-key.ts';
+import { refreshingValue } from './refreshing-value.ts';
 
 /** Reads the secret text. Throws SecretUnavailableError (retryable) or SecretMisconfiguredError. */
 export type ReadSecret = () => Promise<string>;
@@ -27,12 +28,6 @@ export interface SigningKeyProviderOptions {
 export type GetSigningKey = () => Promise<OwnIdPrivateKey>;
 
 export function createSigningKeyProvider(options: SigningKeyProviderOptions): GetSigningKey {
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlSeconds * 1000;
-  const retryAfterFailureMs = options.retryAfterFailureMs ?? 30_000;
-  let cached: { key: OwnIdPrivateKey; refreshAt: number } | undefined;
-  let inFlight: Promise<OwnIdPrivateKey> | undefined;
-
   async function load(): Promise<OwnIdPrivateKey> {
     let secretString: string;
     try {
@@ -53,26 +48,11 @@ export function createSigningKeyProvider(options: SigningKeyProviderOptions): Ge
     }
   }
 
-  function refresh(): Promise<OwnIdPrivateKey> {
-    inFlight ??= load()
-      .then((key) => {
-        cached = { key, refreshAt: now() + ttlMs };
-        return key;
-      })
-      .catch((error: Error) => {
-        if (cached === undefined) throw error;
-        cached.refreshAt = now() + retryAfterFailureMs;
-        options.onStaleKeyKept?.(error);
-        return cached.key;
-      })
-      .finally(() => {
-        inFlight = undefined;
-      });
-    return inFlight;
-  }
-
-  return function getSigningKey() {
-    if (cached !== undefined && now() < cached.refreshAt) return Promise.resolve(cached.key);
-    return refresh();
-  };
+  return refreshingValue({
+    load,
+    ttlMs: options.ttlSeconds * 1000,
+    now: options.now,
+    retryAfterFailureMs: options.retryAfterFailureMs,
+    onStaleKept: options.onStaleKeyKept,
+  });
 }

@@ -8,6 +8,7 @@ import type { IntrospectionSessionConfig } from '../config.ts';
 import { isAcceptableEmail } from '../email.ts';
 import { DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { CookieJar } from '../http-request.ts';
+import { refreshingValue } from '../refreshing-value.ts';
 import type { ReadSecret } from '../signing-key.ts';
 
 export const MAX_INTROSPECTION_BODY_BYTES = 16 * 1024;
@@ -101,25 +102,18 @@ async function callSessionEndpoint(
 }
 
 function cachedSecret(read: ReadSecret, now: () => number): () => Promise<string> {
-  let cached: { value: string; expiresAt: number } | undefined;
-  let inFlight: Promise<string> | undefined;
-  return async () => {
-    if (cached !== undefined && cached.expiresAt > now()) return cached.value;
-    inFlight ??= read()
-      .then((value) => {
-        cached = { value: value.trim(), expiresAt: now() + SHARED_TOKEN_CACHE_MS };
-        return cached.value;
-      })
-      .catch((error: Error) => {
-        if (cached !== undefined) return cached.value;
-        throw new DependencyUnavailableError(
-          'introspection_unavailable',
-          `shared token unavailable: ${error.name}`,
-        );
-      })
-      .finally(() => {
-        inFlight = undefined;
-      });
-    return inFlight;
-  };
+  return refreshingValue({
+    load: () =>
+      read().then(
+        (value) => value.trim(),
+        (error: Error) => {
+          throw new DependencyUnavailableError(
+            'introspection_unavailable',
+            `shared token unavailable: ${error.name}`,
+          );
+        },
+      ),
+    ttlMs: SHARED_TOKEN_CACHE_MS,
+    now,
+  });
 }
