@@ -19,8 +19,6 @@ import { createSigningKeyProvider, type GetSigningKey } from './signing-key.ts';
 export interface HandlerOptions {
   readonly log?: LogSink;
   readonly now?: () => number;
-  /** Overrides the Secrets Manager client (tests); by default one client is created per handler. */
-  readonly secretsManager?: SecretsManagerClient;
 }
 
 export type EnrollmentHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
@@ -58,7 +56,6 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   // answers there), a name in the function's region.
   const clients = new Map<string, SecretsManagerClient>();
   const secretsManagerFor = (secretId: string) => {
-    if (options.secretsManager !== undefined) return options.secretsManager;
     const region = secretArnRegion(secretId);
     let client = clients.get(region ?? '');
     if (client === undefined) {

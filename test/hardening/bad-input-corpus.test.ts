@@ -35,8 +35,10 @@ import {
   ALLOWED_ORIGIN,
   CLIENT_ID,
   COGNITO_KID,
+  cognitoIdToken,
   createTestFunction,
   ISSUER_KID,
+  issuerSession,
   type Stand,
   startStand,
   type TestFunction,
@@ -77,9 +79,9 @@ const cookie = (value: string, origin?: string): EventOptions => ({
   headers: origin === undefined ? { Cookie: value } : { Cookie: value, Origin: origin },
 });
 const issuer = (kit: Kit, claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
-  sessionJwt(issuerClaims(claims), kit.stand.issuerKey.privateKey, { kid: ISSUER_KID, ...header });
+  issuerSession(kit.stand, claims, header);
 const cognito = (kit: Kit, claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
-  sessionJwt(cognitoClaims(claims), kit.stand.cognitoKey.privateKey, { kid: COGNITO_KID, ...header });
+  cognitoIdToken(kit.stand, claims, undefined, header);
 const rawIssuerPayload = (kit: Kit, payload: string | Buffer, header: Record<string, unknown> = {}) =>
   signRawSegments(
     JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: ISSUER_KID, ...header }),
