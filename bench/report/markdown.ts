@@ -204,8 +204,8 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
       '- **Direct** (no HTTP on either side): this project is `handler(event, context)` with a fresh REST proxy event; ' +
         'the peer is its route logic, i.e. the MemoryStore lookup express-session does once the cookie is unsigned, ' +
         "then `jwt.sign(claims, pem, { algorithm: 'RS256', expiresIn: 60 })` with the PEM string.",
-      `- **HTTP** (same client, keep-alive, one request at a time, both servers in this process on 127.0.0.1): a minimal ` +
-        "`node:http` adapter that builds the REST proxy event for the bundle's handler, vs the Express app with " +
+      `- **HTTP** (same client, keep-alive, one request at a time, both servers in this process on 127.0.0.1): a ` +
+        "`node:http` server with the local server's event adapter (`dev/rest-event.ts`, no worker hop) around the bundle's handler, vs the Express app with " +
         `express-session and its cookie. Peer / project over HTTP: ${httpRatio === undefined ? 'n/a' : `${times(httpRatio.median)} (${timesRange(httpRatio)})`}.`,
       "- The project does more per request than the peer: it verifies a session JWT (RS256 over the issuer's JWKS), " +
         'checks CORS, hashes the email for its log line and writes that line; the peer trusts its in-memory session.',
