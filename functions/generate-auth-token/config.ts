@@ -65,7 +65,7 @@ const COGNITO_USER_POOL_ID = /^(?<region>[a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$
 const ORIGIN = /^https?:\/\/(?:[a-z0-9.-]+|\[[0-9a-f:]+\])(?::\d{1,5})?$/;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-export function parseConfig(env: Env): Config {
+function envReader(env: Env) {
   const problems: { name: string; problem: string }[] = [];
   const fail = (name: string, problem: string) => {
     problems.push({ name, problem });
@@ -106,6 +106,45 @@ export function parseConfig(env: Env): Config {
     }
     return raw;
   };
+  const configError = () => {
+    const names = [...new Set(problems.map((p) => p.name))];
+    return new ConfigError(names, problems.map((p) => `${p.name} ${p.problem}`).join('; '));
+  };
+  return { problems, fail, text, list, integer, url, configError };
+}
+
+type EnvReader = ReturnType<typeof envReader>;
+
+function readTokenConfig({ text, integer, url, fail }: EnvReader): TokenConfig {
+  const profileRaw = text('TOKEN_PROFILE') ?? 'default';
+  let profile: TokenProfile = 'default';
+  if (profileRaw === 'default' || profileRaw === 'session-creation') profile = profileRaw;
+  else fail('TOKEN_PROFILE', `must be "default" or "session-creation", got "${profileRaw}"`);
+  const ttlSeconds = integer('TOKEN_TTL_SECONDS', 60, 10, 300);
+  const siteUrl = url('TOKEN_SITE_URL', { httpsOnly: true });
+  if (profile === 'session-creation' && text('TOKEN_SITE_URL') === undefined) {
+    fail('TOKEN_SITE_URL', 'is required with TOKEN_PROFILE=session-creation (an https URL of the site)');
+  }
+  return {
+    profile,
+    ttlSeconds,
+    issuer: text('TOKEN_ISSUER') ?? (profile === 'session-creation' ? (siteUrl ?? '') : 'OwnID'),
+    audience: text('TOKEN_AUDIENCE') ?? (profile === 'session-creation' ? (siteUrl ?? '') : 'OwnID'),
+    siteUrl,
+  };
+}
+
+/** The TOKEN_* settings alone: operator tools check a token against them without a session source. */
+export function parseTokenConfig(env: Env): TokenConfig {
+  const reader = envReader(env);
+  const token = readTokenConfig(reader);
+  if (reader.problems.length > 0) throw reader.configError();
+  return Object.freeze(token);
+}
+
+export function parseConfig(env: Env): Config {
+  const reader = envReader(env);
+  const { problems, fail, text, list, integer, url } = reader;
 
   // The key.
   const secretId = text('OWNID_PRIVATE_KEY_SECRET_ID');
@@ -222,28 +261,9 @@ export function parseConfig(env: Env): Config {
       );
   }
 
-  // The token.
-  const profileRaw = text('TOKEN_PROFILE') ?? 'default';
-  let profile: TokenProfile = 'default';
-  if (profileRaw === 'default' || profileRaw === 'session-creation') profile = profileRaw;
-  else fail('TOKEN_PROFILE', `must be "default" or "session-creation", got "${profileRaw}"`);
-  const ttlSeconds = integer('TOKEN_TTL_SECONDS', 60, 10, 300);
-  const siteUrl = url('TOKEN_SITE_URL', { httpsOnly: true });
-  if (profile === 'session-creation' && text('TOKEN_SITE_URL') === undefined) {
-    fail('TOKEN_SITE_URL', 'is required with TOKEN_PROFILE=session-creation (an https URL of the site)');
-  }
-  const token: TokenConfig = {
-    profile,
-    ttlSeconds,
-    issuer: text('TOKEN_ISSUER') ?? (profile === 'session-creation' ? (siteUrl ?? '') : 'OwnID'),
-    audience: text('TOKEN_AUDIENCE') ?? (profile === 'session-creation' ? (siteUrl ?? '') : 'OwnID'),
-    siteUrl,
-  };
+  const token = readTokenConfig(reader);
 
-  if (problems.length > 0 || keySource === undefined) {
-    const names = [...new Set(problems.map((p) => p.name))];
-    throw new ConfigError(names, problems.map((p) => `${p.name} ${p.problem}`).join('; '));
-  }
+  if (problems.length > 0 || keySource === undefined) throw reader.configError();
   return deepFreeze({
     keySource,
     keyCacheTtlSeconds,

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import { enrollmentBoundary, enrollmentState } from './enrollment-boundary.ts';
 import type { ProxyResult } from './http-response.ts';
 import { type IssueDependencies, issueEnrollmentToken } from './issue-enrollment-token.ts';
-import { pemFile, secretsManagerSecret } from './key-sources.ts';
+import { pemFile, secretArnRegion, secretsManagerSecret } from './key-sources.ts';
 import { formatEventLog, type LogSink, stdoutSink } from './request-log.ts';
 import { createIntrospectionVerifier } from './session/introspection.ts';
 import { createJwtSessionVerifier, type JwtSessionVerifier } from './session/jwt-session.ts';
@@ -29,11 +29,6 @@ export interface EnrollmentRuntime {
   readonly jwtSessions: JwtSessionVerifier | undefined;
   /** Cold-start work: fetch the key and the JWKS now, so the first request does not wait. Never throws. */
   readonly warmUp: () => Promise<void>;
-}
-
-/** The region in a secret ARN (arn:aws:secretsmanager:<region>:...), or undefined for a name. */
-export function secretArnRegion(secretId: string): string | undefined {
-  return /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:/.exec(secretId)?.[1];
 }
 
 export function createSecretsManagerClient(region?: string): SecretsManagerClient {

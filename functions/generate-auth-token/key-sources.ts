@@ -13,6 +13,11 @@ const MISCONFIGURATION_ERRORS = new Set([
   'ValidationException',
 ]);
 
+/** The region in a secret ARN (arn:aws:secretsmanager:<region>:...), or undefined for a name. */
+export function secretArnRegion(secretId: string): string | undefined {
+  return /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:/.exec(secretId)?.[1];
+}
+
 /** Hard bound on one secret read, retries included: well inside the 5 s Lambda timeout. */
 export const SECRET_READ_BUDGET_MS = 3000;
 

@@ -24,9 +24,17 @@ export interface OwnIdPrivateKey {
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 const PRIVATE_KEY_LABELS = new Set(['RSA PRIVATE KEY', 'PRIVATE KEY']);
 
-export function parseSecretString(secretString: string): { pem: string; kid: string | undefined } {
+export interface ParsedSecretString {
+  readonly pem: string;
+  readonly kid: string | undefined;
+  /** The copy-paste damage that was repaired, in words (operator tools show it; the function ignores it). */
+  readonly repairs: readonly string[];
+}
+
+export function parseSecretString(secretString: string): ParsedSecretString {
   let text = secretString.trim();
   let kid: string | undefined;
+  const repairs: string[] = [];
   if (text.startsWith('{')) {
     let parsed: unknown;
     try {
@@ -54,27 +62,45 @@ export function parseSecretString(secretString: string): { pem: string; kid: str
     kid = kidValue;
   }
   // "\n" left escaped by a JSON or shell round trip, and CRLF line ends.
+  if (/\\[rn]/.test(text)) repairs.push('escaped "\\n" sequences turned back into line breaks');
+  if (/\r/.test(text)) repairs.push('Windows (CRLF) line ends made plain');
   text = text.replace(/\\r/g, '').replace(/\\n/g, '\n').replace(/\r/g, '');
   const block = PEM_BLOCK.exec(text);
   if (block === null) {
-    throw new PrivateKeyFormatError(
-      'the secret holds no PEM block (expected the OwnID RSA private key in PEM form)',
-    );
+    throw new PrivateKeyFormatError('no PEM block found (expected the OwnID RSA private key in PEM form)');
+  }
+  if (text.slice(0, block.index).trim() !== '' || text.slice(block.index + block[0].length).trim() !== '') {
+    repairs.push('text around the PEM block dropped');
   }
   const label = block[1] ?? '';
+  const rawBody = block[2] ?? '';
+  if (label === 'ENCRYPTED PRIVATE KEY' || /^\s*Proc-Type:\s*4,\s*ENCRYPTED/m.test(rawBody)) {
+    throw new PrivateKeyFormatError(
+      'found an encrypted (passphrase-protected) private key; store it decrypted (openssl pkey -in <file> -out <decrypted file>)',
+    );
+  }
   if (!PRIVATE_KEY_LABELS.has(label)) {
     const what = label.includes('PUBLIC')
       ? 'a public key'
       : label.includes('EC')
         ? 'an EC key'
-        : `a "${label}" block`;
-    throw new PrivateKeyFormatError(`the secret holds ${what}; the OwnID RSA private key is needed`);
+        : label.includes('CERTIFICATE')
+          ? 'a certificate'
+          : `a "${label}" block`;
+    throw new PrivateKeyFormatError(`found ${what}; the OwnID RSA private key is needed`);
   }
   // Re-wrap the base64 body: collapsed lines and stray spaces are the usual paste damage.
-  const body = (block[2] ?? '').replace(/\s+/g, '');
+  const body = rawBody.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+=*$/.test(body)) throw new PrivateKeyFormatError('the PEM body is not base64');
   const lines = body.match(/.{1,64}/g) ?? [];
-  return { pem: `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`, kid };
+  if (rawBody.trim() !== lines.join('\n')) {
+    repairs.push('base64 body re-wrapped into 64-character lines');
+  }
+  return {
+    pem: `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`,
+    kid,
+    repairs,
+  };
 }
 
 export async function importOwnIdPrivateKey(secretString: string): Promise<OwnIdPrivateKey> {
@@ -87,7 +113,7 @@ export async function importOwnIdPrivateKey(secretString: string): Promise<OwnId
   }
   if (keyObject.asymmetricKeyType !== 'rsa') {
     const type = (keyObject.asymmetricKeyType ?? 'unknown').toUpperCase();
-    throw new PrivateKeyFormatError(`the secret holds a key of type ${type}; RS256 needs an RSA key`);
+    throw new PrivateKeyFormatError(`found a key of type ${type}; RS256 needs an RSA key`);
   }
   const modulusBits = keyObject.asymmetricKeyDetails?.modulusLength ?? 0;
   if (modulusBits < MIN_RSA_BITS) {

@@ -1,6 +1,6 @@
 // A protocol-level stand-in for AWS Secrets Manager on 127.0.0.1: it speaks the JSON 1.1 protocol
-// (`X-Amz-Target: secretsmanager.GetSecretValue`) that the real AWS SDK v3 client sends when
-// AWS_ENDPOINT_URL_SECRETS_MANAGER points at it. Each test sets the secrets and the failure mode.
+// (`X-Amz-Target: secretsmanager.GetSecretValue` / `PutSecretValue`) that the real AWS SDK v3 client
+// sends when AWS_ENDPOINT_URL_SECRETS_MANAGER points at it. Each test sets the secrets and the failure mode.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,6 +17,10 @@ export interface SecretsManagerStandIn {
   readonly url: string;
   /** SecretId -> SecretString */
   readonly secrets: Map<string, string>;
+  /** Secrets that exist without a value yet (as the stack creates its key secret): PutSecretValue fills them. */
+  readonly emptySecrets: Set<string>;
+  /** PutSecretValue calls received, in order (GetSecretValue calls are in `calls`). */
+  readonly puts: { secretId: string; secretString: string }[];
   mode: SecretsManagerMode;
   slowMs: number;
   /** GetSecretValue calls received, in order. */
@@ -31,6 +35,8 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
   const standIn = {
     url: '',
     secrets: new Map<string, string>(),
+    emptySecrets: new Set<string>(),
+    puts: [] as { secretId: string; secretString: string }[],
     mode: 'ok' as SecretsManagerMode,
     slowMs: 300,
     calls: [] as string[],
@@ -46,15 +52,33 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
         res.end(JSON.stringify({ __type: type, message }));
       };
-      if (target !== 'secretsmanager.GetSecretValue')
-        return error(400, 'UnknownOperationException', 'unknown operation');
-      let secretId = '';
+      const operation = target === 'secretsmanager.GetSecretValue' ? 'get' : target === 'secretsmanager.PutSecretValue' ? 'put' : undefined;
+      if (operation === undefined) return error(400, 'UnknownOperationException', 'unknown operation');
+      let request: { SecretId?: unknown; SecretString?: unknown };
       try {
-        secretId = String(
-          (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId?: unknown }).SecretId ?? '',
-        );
+        request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof request;
       } catch {
         return error(400, 'SerializationException', 'bad body');
+      }
+      const secretId = String(request.SecretId ?? '');
+      if (operation === 'put') {
+        const secretString = String(request.SecretString ?? '');
+        standIn.puts.push({ secretId, secretString });
+        if (standIn.mode === 'access-denied') return error(400, 'AccessDeniedException', 'not authorized to PutSecretValue');
+        if (!standIn.secrets.has(secretId) && !standIn.emptySecrets.has(secretId)) {
+          return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        }
+        standIn.secrets.set(secretId, secretString);
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(
+          JSON.stringify({
+            ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${secretId}-AbCdEf`,
+            Name: secretId,
+            VersionId: `v${standIn.puts.length + 1}`,
+            VersionStages: ['AWSCURRENT'],
+          }),
+        );
+        return undefined;
       }
       standIn.calls.push(secretId);
       const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/secretsmanager\//.exec(
