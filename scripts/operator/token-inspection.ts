@@ -149,8 +149,9 @@ export function inspectToken(
 export function relative(seconds: number, nowSeconds: number): string {
   const delta = Math.round(seconds - nowSeconds);
   const size = Math.abs(delta);
+  if (size === 0) return 'now';
   const amount =
-    size < 60
+    size < 120
       ? `${size} s`
       : size < 3600
         ? `${Math.floor(size / 60)} min ${size % 60} s`

@@ -125,7 +125,10 @@ describe('README Runbook: the alarms', () => {
     for (const alarm of alarms) {
       const text = subsections.get(alarm.id) ?? '';
       const match = fires.exec(text);
-      expect(match, `${alarm.id}: a "**Fires:** <Sum|p99> of \`<metric>\` <op> <threshold> in ..." line`).not.toBeNull();
+      expect(
+        match,
+        `${alarm.id}: a "**Fires:** <Sum|p99> of \`<metric>\` <op> <threshold> in ..." line`,
+      ).not.toBeNull();
       const [, statistic, metricName, operator, threshold, periods] = match ?? [];
       const p = alarm.properties;
       expect({ alarm: alarm.id, metricName }).toEqual({ alarm: alarm.id, metricName: p.MetricName });
@@ -141,9 +144,16 @@ describe('README Runbook: the alarms', () => {
   });
 
   it('quotes, for alarms on a metric-filter metric, the exact filter pattern behind it', () => {
-    const filters = Object.values(resources).filter((resource) => resource.Type === 'AWS::Logs::MetricFilter');
-    const custom = alarms.filter((alarm) => String(alarm.properties.Namespace).startsWith('OwnIdEnrollment/'));
-    expect(custom.map((alarm) => alarm.id).sort()).toEqual(['KeyFetchFailuresAlarm', 'ThrottledRequestsAlarm']);
+    const filters = Object.values(resources).filter(
+      (resource) => resource.Type === 'AWS::Logs::MetricFilter',
+    );
+    const custom = alarms.filter((alarm) =>
+      String(alarm.properties.Namespace).startsWith('OwnIdEnrollment/'),
+    );
+    expect(custom.map((alarm) => alarm.id).sort()).toEqual([
+      'KeyFetchFailuresAlarm',
+      'ThrottledRequestsAlarm',
+    ]);
     for (const alarm of custom) {
       const filter = filters.find((resource) =>
         (resource.Properties.MetricTransformations as { MetricName: string }[]).some(
@@ -152,7 +162,9 @@ describe('README Runbook: the alarms', () => {
       );
       const pattern = filter?.Properties.FilterPattern as string;
       expect(pattern).toMatch(/^\{.*\}$/);
-      const firesParagraph = (subsections.get(alarm.id) ?? '').split('\n\n').find((p) => p.startsWith('**Fires:**'));
+      const firesParagraph = (subsections.get(alarm.id) ?? '')
+        .split('\n\n')
+        .find((p) => p.startsWith('**Fires:**'));
       expect(firesParagraph?.replaceAll('\n', ' '), alarm.id).toContain(`\`${pattern}\``);
     }
   });
@@ -196,13 +208,16 @@ describe('README Runbook: the commands', () => {
     expect(eventFields).toEqual(expect.arrayContaining(['outcome', 'variables', 'detail']));
     const functionFields = new Set([
       ...Object.keys(JSON.parse(requestLine) as object),
-      ...Object.keys(JSON.parse(formatEventLog('WARN', 'cold-start', {}, new Date(0).toISOString())) as object),
+      ...Object.keys(
+        JSON.parse(formatEventLog('WARN', 'cold-start', {}, new Date(0).toISOString())) as object,
+      ),
       ...eventFields,
     ]);
 
     // The access log: the stage's format, with every $context variable logged as "-" (status as a number).
-    const [stage] = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGateway::Stage');
-    const format = (stage?.Properties.AccessLogSetting as { Format: string }).Format;
+    const stages = Object.values(resources).filter((resource) => resource.Type === 'AWS::ApiGateway::Stage');
+    expect(stages).toHaveLength(1);
+    const format = (stages[0]!.Properties.AccessLogSetting as { Format: string }).Format;
     const accessFields = new Set(
       Object.keys(
         JSON.parse(
@@ -213,7 +228,11 @@ describe('README Runbook: the commands', () => {
 
     const used = { function: new Set<string>(), access: new Set<string>() };
     for (const line of commandLines.filter((l) => l.includes('--filter-pattern'))) {
-      const group = line.includes('"$FN_LOGS"') ? 'function' : line.includes('"$ACCESS_LOGS"') ? 'access' : undefined;
+      const group = line.includes('"$FN_LOGS"')
+        ? 'function'
+        : line.includes('"$ACCESS_LOGS"')
+          ? 'access'
+          : undefined;
       expect(group, `a log group for: ${line}`).toBeDefined();
       for (const field of matchesOf(line, /\$\.(\w+)/g)) used[group ?? 'function'].add(field);
     }
@@ -238,7 +257,10 @@ describe('README Runbook: the commands', () => {
       const found = Object.entries(resources).filter(
         ([logicalId, resource]) => resource.Type === type && logicalId.includes(part ?? ''),
       );
-      expect(found.map(([logicalId]) => logicalId), `phys ${type} ${part}`).toHaveLength(1);
+      expect(
+        found.map(([logicalId]) => logicalId),
+        `phys ${type} ${part}`,
+      ).toHaveLength(1);
     }
 
     expect(/^STACK=(\S+)/m.exec(runbook)?.[1]).toBe(stack.stackName);
@@ -261,7 +283,9 @@ describe('README Runbook: the commands', () => {
   });
 
   it('runs only npm scripts that package.json defines (anywhere in the README)', () => {
-    const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
+    const scripts = Object.keys(
+      (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts,
+    );
     const named = new Set([
       ...matchesOf(readme, /\bnpm run ([\w:-]+)/g),
       ...matchesOf(readme, /\bnpm (start|test)\b/g),
