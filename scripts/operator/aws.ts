@@ -75,7 +75,8 @@ function secretFromOutputsFile(path: string, stack: string | undefined): string 
     throw new OperatorError(`cannot read the stack outputs in ${path} (missing or not JSON)`);
   }
   const stacks = Object.entries(typeof outputs === 'object' && outputs !== null ? outputs : {}).filter(
-    ([, values]) => typeof values === 'object' && values !== null && typeof values[SECRET_OUTPUT] === 'string',
+    ([, values]) =>
+      typeof values === 'object' && values !== null && typeof values[SECRET_OUTPUT] === 'string',
   ) as [string, Record<string, string>][];
   const chosen =
     stack !== undefined

@@ -1,6 +1,14 @@
 // Operator tools behind `npm run key:put | key:check | token:inspect | smoke`. Each command is a
 // function of (arguments, io) returning an exit code; this entry wires it to the process.
-import { EXIT_FAILED, EXIT_USAGE, type OperatorCommand, OperatorError, type OperatorIo, processIo, UsageError } from './io.ts';
+import {
+  EXIT_FAILED,
+  EXIT_USAGE,
+  type OperatorCommand,
+  OperatorError,
+  type OperatorIo,
+  processIo,
+  UsageError,
+} from './io.ts';
 import { KEY_CHECK_USAGE, keyCheck } from './key-check.ts';
 import { KEY_PUT_USAGE, keyPut } from './key-put.ts';
 import { SMOKE_USAGE, smoke } from './smoke.ts';
@@ -13,7 +21,11 @@ export const OPERATOR_COMMANDS: Readonly<Record<string, { run: OperatorCommand; 
   smoke: { run: smoke, usage: SMOKE_USAGE },
 };
 
-export async function runOperatorCommand(name: string | undefined, args: readonly string[], io: OperatorIo): Promise<number> {
+export async function runOperatorCommand(
+  name: string | undefined,
+  args: readonly string[],
+  io: OperatorIo,
+): Promise<number> {
   const command = name === undefined ? undefined : OPERATOR_COMMANDS[name];
   if (command === undefined || !Object.hasOwn(OPERATOR_COMMANDS, name ?? '')) {
     io.err(`unknown command ${name ?? '(none)'}; one of: ${Object.keys(OPERATOR_COMMANDS).join(', ')}`);

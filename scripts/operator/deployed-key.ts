@@ -15,7 +15,12 @@ export interface DeployedKey {
 export async function readDeployedKey(lookup: SecretLookup, io: OperatorIo): Promise<DeployedKey> {
   const { secretId, source } = await locateKeySecret(lookup, io);
   const client = secretsManagerFor(secretId);
-  let secret: { SecretString?: string | undefined; ARN?: string | undefined; VersionId?: string | undefined; CreatedDate?: Date | undefined };
+  let secret: {
+    SecretString?: string | undefined;
+    ARN?: string | undefined;
+    VersionId?: string | undefined;
+    CreatedDate?: Date | undefined;
+  };
   try {
     secret = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
   } catch (error) {
@@ -31,7 +36,9 @@ export async function readDeployedKey(lookup: SecretLookup, io: OperatorIo): Pro
   const stored = secret.CreatedDate === undefined ? '' : `, stored ${secret.CreatedDate.toISOString()}`;
   const readLine = `read ${secret.ARN ?? secretId} (from ${source}), version ${secret.VersionId ?? '?'}${stored}`;
   if (secret.SecretString === undefined || secret.SecretString.trim() === '') {
-    throw new OperatorError(`${readLine}, but it holds no text (binary or empty): store the PEM with npm run key:put -- --file <pem>`);
+    throw new OperatorError(
+      `${readLine}, but it holds no text (binary or empty): store the PEM with npm run key:put -- --file <pem>`,
+    );
   }
   try {
     return { report: await examineKeyText(secret.SecretString), readLine };

@@ -52,7 +52,9 @@ export async function keyCheck(args: readonly string[], io: OperatorIo): Promise
       audience: tokenConfig.audience,
     });
   } catch (error) {
-    throw new OperatorError(`a test token did not verify with the key's public half: ${(error as Error).message}`);
+    throw new OperatorError(
+      `a test token did not verify with the key's public half: ${(error as Error).message}`,
+    );
   }
   io.out(
     `✓ test token signed (RS256, ${tokenConfig.profile} profile, iss "${tokenConfig.issuer}", aud "${tokenConfig.audience}", ${tokenConfig.ttlSeconds} s) and verified with the public key`,

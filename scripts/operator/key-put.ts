@@ -45,7 +45,9 @@ export async function keyPut(args: readonly string[], io: OperatorIo): Promise<n
   const secretString = kid === undefined ? report.pem : JSON.stringify({ privateKey: report.pem, kid });
 
   if (values['dry-run']) {
-    io.out(`✓ dry run: checked only, nothing stored${kid === undefined ? '' : ` (would store kid "${kid}")`}`);
+    io.out(
+      `✓ dry run: checked only, nothing stored${kid === undefined ? '' : ` (would store kid "${kid}")`}`,
+    );
   } else {
     const { secretId, source } = await locateKeySecret(
       { secretId: values['secret-id'], stack: values.stack, outputsFile: values['outputs-file'] },
@@ -53,7 +55,9 @@ export async function keyPut(args: readonly string[], io: OperatorIo): Promise<n
     );
     const client = secretsManagerFor(secretId);
     try {
-      const stored = await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }));
+      const stored = await client.send(
+        new PutSecretValueCommand({ SecretId: secretId, SecretString: secretString }),
+      );
       io.out(
         `✓ stored in ${stored.ARN ?? secretId} (from ${source}), version ${stored.VersionId ?? '?'}${kid === undefined ? '' : `, kid "${kid}"`}`,
       );

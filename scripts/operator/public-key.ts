@@ -10,13 +10,18 @@ export function loadPublicKey(spec: string): KeyObject {
     try {
       text = readFileSync(spec, 'utf8');
     } catch (error) {
-      throw new OperatorError(`cannot read the public key file ${spec} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new OperatorError(
+        `cannot read the public key file ${spec} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   try {
-    if (text.trimStart().startsWith('{')) return createPublicKey({ key: JSON.parse(text) as never, format: 'jwk' });
+    if (text.trimStart().startsWith('{'))
+      return createPublicKey({ key: JSON.parse(text) as never, format: 'jwk' });
     return createPublicKey(text.replace(/\\n/g, '\n').replace(/\r/g, ''));
   } catch {
-    throw new OperatorError(`${spec.includes('-----BEGIN') ? 'the --public-key text' : spec} holds no public key (PEM or JWK expected)`);
+    throw new OperatorError(
+      `${spec.includes('-----BEGIN') ? 'the --public-key text' : spec} holds no public key (PEM or JWK expected)`,
+    );
   }
 }

@@ -38,10 +38,12 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
   });
   const { url, origin } = values;
   if (url === undefined || !/^https?:\/\//.test(url) || !URL.canParse(url)) {
-    throw new UsageError('--url must be the endpoint URL (the stack\'s EndpointUrl output)');
+    throw new UsageError("--url must be the endpoint URL (the stack's EndpointUrl output)");
   }
   if (origin === undefined || !ORIGIN.test(origin)) {
-    throw new UsageError('--origin must be the site\'s exact origin, scheme://host[:port] (one of ALLOWED_ORIGINS)');
+    throw new UsageError(
+      "--origin must be the site's exact origin, scheme://host[:port] (one of ALLOWED_ORIGINS)",
+    );
   }
   let tokenConfig: ReturnType<typeof parseTokenConfig>;
   try {
@@ -70,7 +72,9 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
   const expectCors = (reply: Reply, problems: string[]) => {
     const allowOrigin = reply.headers.get('access-control-allow-origin');
     if (allowOrigin !== origin) {
-      problems.push(`Access-Control-Allow-Origin is ${allowOrigin === null ? 'missing' : `"${allowOrigin}"`}, expected "${origin}" (is it in allowedOrigins?)`);
+      problems.push(
+        `Access-Control-Allow-Origin is ${allowOrigin === null ? 'missing' : `"${allowOrigin}"`}, expected "${origin}" (is it in allowedOrigins?)`,
+      );
     }
     if (reply.headers.get('access-control-allow-credentials') !== 'true') {
       problems.push('Access-Control-Allow-Credentials is not "true" (cookies would not be sent)');
@@ -78,11 +82,14 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
   };
   const expectJsonError = (reply: Reply, status: number, message: string, problems: string[]) => {
     if (reply.status !== status) problems.push(`status ${reply.status}, expected ${status}`);
-    else if (reply.text !== JSON.stringify({ message })) problems.push(`body ${reply.text.slice(0, 120)}, expected {"message":"${message}"}`);
+    else if (reply.text !== JSON.stringify({ message }))
+      problems.push(`body ${reply.text.slice(0, 120)}, expected {"message":"${message}"}`);
   };
   const expectNoStore = (reply: Reply, problems: string[]) => {
-    if (!(reply.headers.get('cache-control') ?? '').includes('no-store')) problems.push('Cache-Control lacks no-store');
-    if (reply.headers.get('x-content-type-options') !== 'nosniff') problems.push('X-Content-Type-Options is not nosniff');
+    if (!(reply.headers.get('cache-control') ?? '').includes('no-store'))
+      problems.push('Cache-Control lacks no-store');
+    if (reply.headers.get('x-content-type-options') !== 'nosniff')
+      problems.push('X-Content-Type-Options is not nosniff');
   };
   const listIncludes = (header: string | null, item: string) =>
     (header ?? '').split(',').some((value) => value.trim().toLowerCase() === item.toLowerCase());
@@ -105,7 +112,8 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
           if (!listIncludes(reply.headers.get('access-control-allow-headers'), header))
             problems.push(`Access-Control-Allow-Headers lacks ${header}`);
         }
-        if (!listIncludes(reply.headers.get('vary'), 'Origin')) problems.push('Vary lacks Origin (caches could mix origins)');
+        if (!listIncludes(reply.headers.get('vary'), 'Origin'))
+          problems.push('Vary lacks Origin (caches could mix origins)');
         if (problems.length > 0) throw new CheckFailed(problems.join('; '));
         return `204 for ${origin}, with credentials, POST, Authorization and Content-Type, Vary: Origin`;
       },
@@ -132,7 +140,8 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
       run: async () => {
         const reply = await send('POST', { Origin: origin, 'Content-Type': 'application/json' }, '{}');
         const problems: string[] = [];
-        if (reply.status === 200) throw new CheckFailed('a request without a session got 200: the endpoint issues tokens to anyone');
+        if (reply.status === 200)
+          throw new CheckFailed('a request without a session got 200: the endpoint issues tokens to anyone');
         expectJsonError(reply, 401, 'Unauthorized', problems);
         expectCors(reply, problems);
         expectNoStore(reply, problems);
@@ -146,7 +155,11 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
     checks.push({
       name: 'bearer session',
       run: async () => {
-        const reply = await send('POST', { Origin: origin, 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` }, '{}');
+        const reply = await send(
+          'POST',
+          { Origin: origin, 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
+          '{}',
+        );
         if (reply.status !== 200) {
           const hint =
             reply.status === 401
@@ -173,15 +186,32 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
           publicKey =
             values['public-key'] !== undefined
               ? loadPublicKey(values['public-key'])
-              : (await readDeployedKey({ secretId: values['secret-id'], stack: values.stack, outputsFile: values['outputs-file'] }, io)).report.publicKey;
+              : (
+                  await readDeployedKey(
+                    {
+                      secretId: values['secret-id'],
+                      stack: values.stack,
+                      outputsFile: values['outputs-file'],
+                    },
+                    io,
+                  )
+                ).report.publicKey;
         } catch (error) {
-          throw new CheckFailed(`cannot verify the token: ${(error as Error).message}; pass --public-key <file> (npm run key:check -- --public-key-out <file>)`);
+          throw new CheckFailed(
+            `cannot verify the token: ${(error as Error).message}; pass --public-key <file> (npm run key:check -- --public-key-out <file>)`,
+          );
         }
         try {
-          const inspection = inspectToken(body.token, { ...tokenConfig, email: body.email }, Date.now() / 1000, publicKey);
+          const inspection = inspectToken(
+            body.token,
+            { ...tokenConfig, email: body.email },
+            Date.now() / 1000,
+            publicKey,
+          );
           problems.push(...inspection.problems.map((problem) => `token: ${problem}`));
         } catch (error) {
-          if (error instanceof TokenFormatError) throw new CheckFailed(`the token is not a JWT: ${error.message}`);
+          if (error instanceof TokenFormatError)
+            throw new CheckFailed(`the token is not a JWT: ${error.message}`);
           throw error;
         }
         if (problems.length > 0) throw new CheckFailed(problems.join('; '));
@@ -201,7 +231,8 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
       io.out(`✗ ${check.name}: ${error.message}`);
     }
   }
-  if (values.bearer === undefined) io.out('- bearer session: skipped (pass --bearer <session JWT> to check a 200 and its token)');
+  if (values.bearer === undefined)
+    io.out('- bearer session: skipped (pass --bearer <session JWT> to check a 200 and its token)');
   if (failed > 0) {
     io.err(`✗ smoke failed: ${failed} of ${checks.length} checks`);
     return 1;

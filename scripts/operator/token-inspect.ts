@@ -36,9 +36,14 @@ export async function tokenInspect(args: readonly string[], io: OperatorIo): Pro
     if (error instanceof TokenFormatError) throw new OperatorError(`not a readable JWT: ${error.message}`);
     throw error;
   }
-  io.out(`Expected: ${expected.profile} profile, iss "${expected.issuer}", aud "${expected.audience}" (${expected.source})`);
+  io.out(
+    `Expected: ${expected.profile} profile, iss "${expected.issuer}", aud "${expected.audience}" (${expected.source})`,
+  );
   for (const line of formatInspection(inspection, now)) io.out(line);
-  if (publicKey === undefined) io.out('  - signature not checked: pass --public-key <file> (npm run key:check -- --public-key-out <file>)');
+  if (publicKey === undefined)
+    io.out(
+      '  - signature not checked: pass --public-key <file> (npm run key:check -- --public-key-out <file>)',
+    );
   if (inspection.problems.length === 0) {
     io.out('✓ nothing wrong found');
     return 0;
@@ -50,7 +55,12 @@ export async function tokenInspect(args: readonly string[], io: OperatorIo): Pro
 /** The flags win over TOKEN_*; parseTokenConfig applies the contract's defaults and checks. */
 function expectationFrom(
   env: OperatorIo['env'],
-  flags: { profile?: string | undefined; issuer?: string | undefined; audience?: string | undefined; 'site-url'?: string | undefined },
+  flags: {
+    profile?: string | undefined;
+    issuer?: string | undefined;
+    audience?: string | undefined;
+    'site-url'?: string | undefined;
+  },
 ) {
   const overrides: Record<string, string | undefined> = {
     TOKEN_PROFILE: flags.profile,

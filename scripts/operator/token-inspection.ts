@@ -33,7 +33,8 @@ export class TokenFormatError extends Error {
 function decodeSegment(segment: string | undefined, what: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value))
+      return value as Record<string, unknown>;
   } catch {
     // reported below
   }
@@ -58,12 +59,18 @@ export function inspectToken(
   const check = (ok: boolean, good: string, bad: string) => findings.push({ ok, text: ok ? good : bad });
 
   check(header.alg === 'RS256', 'alg RS256', `alg is ${shown(header.alg)}; OwnID expects RS256`);
-  if (header.typ !== undefined) check(header.typ === 'JWT', 'typ JWT', `typ is ${shown(header.typ)}, not "JWT"`);
+  if (header.typ !== undefined)
+    check(header.typ === 'JWT', 'typ JWT', `typ is ${shown(header.typ)}, not "JWT"`);
 
   const { iat, exp, iss, aud, sub, jti } = claims;
   const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
   if (!isTime(exp)) findings.push({ ok: false, text: 'exp is missing or not a number' });
-  else check(exp > nowSeconds, `not expired (${relative(exp, nowSeconds)})`, `expired ${relative(exp, nowSeconds)}`);
+  else
+    check(
+      exp > nowSeconds,
+      `not expired (${relative(exp, nowSeconds)})`,
+      `expired ${relative(exp, nowSeconds)}`,
+    );
   if (!isTime(iat)) findings.push({ ok: false, text: 'iat is missing or not a number' });
   else
     check(
@@ -79,19 +86,26 @@ export function inspectToken(
       `lifetime ${lifetime} s (exp - iat); expected 1 to ${MAX_LIFETIME_SECONDS} s`,
     );
   }
-  check(iss === expected.issuer, `iss "${expected.issuer}"`, `wrong iss ${shown(iss)}; expected "${expected.issuer}"`);
+  check(
+    iss === expected.issuer,
+    `iss "${expected.issuer}"`,
+    `wrong iss ${shown(iss)}; expected "${expected.issuer}"`,
+  );
   const audiences = Array.isArray(aud) ? aud : [aud];
   check(
     audiences.includes(expected.audience),
     `aud "${expected.audience}"`,
     `wrong aud ${shown(aud)}; expected "${expected.audience}"`,
   );
-  check(typeof jti === 'string' && jti !== '', 'jti present', 'jti is missing (every token carries a fresh one)');
+  check(
+    typeof jti === 'string' && jti !== '',
+    'jti present',
+    'jti is missing (every token carries a fresh one)',
+  );
 
   // The profile: session-creation tokens carry "Email:<email>" and a sessionCreation grant.
   const details = claims.authorization_details;
-  const looksSessionCreation =
-    details !== undefined || (typeof sub === 'string' && sub.startsWith('Email:'));
+  const looksSessionCreation = details !== undefined || (typeof sub === 'string' && sub.startsWith('Email:'));
   const profileOfToken = looksSessionCreation ? 'session-creation' : 'default';
   check(
     profileOfToken === expected.profile,
@@ -108,7 +122,9 @@ export function inspectToken(
     const grant = Array.isArray(details)
       ? (details as unknown[]).find(
           (entry): entry is Record<string, unknown> =>
-            typeof entry === 'object' && entry !== null && (entry as Record<string, unknown>).type === 'sessionCreation',
+            typeof entry === 'object' &&
+            entry !== null &&
+            (entry as Record<string, unknown>).type === 'sessionCreation',
         )
       : undefined;
     if (grant === undefined) {
@@ -129,13 +145,22 @@ export function inspectToken(
     );
   }
   if (expected.email !== undefined) {
-    check(email === expected.email, `sub matches ${expected.email}`, `sub is for ${shown(email)}, not ${expected.email}`);
+    check(
+      email === expected.email,
+      `sub matches ${expected.email}`,
+      `sub is for ${shown(email)}, not ${expected.email}`,
+    );
   }
 
   if (publicKey !== undefined) {
     const signatureValid =
       header.alg === 'RS256' &&
-      verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), publicKey, Buffer.from(parts[2] ?? '', 'base64url'));
+      verify(
+        'sha256',
+        Buffer.from(`${parts[0]}.${parts[1]}`),
+        publicKey,
+        Buffer.from(parts[2] ?? '', 'base64url'),
+      );
     check(
       signatureValid,
       'signature verifies with the given public key',
@@ -173,7 +198,8 @@ const shownName = (name: string) => (/^[\w-]{1,64}$/.test(name) ? name : shown(n
 
 export function formatInspection(inspection: TokenInspection, nowSeconds: number): string[] {
   const lines = ['Header'];
-  for (const [name, value] of Object.entries(inspection.header)) lines.push(`  ${shownName(name)}: ${shown(value)}`);
+  for (const [name, value] of Object.entries(inspection.header))
+    lines.push(`  ${shownName(name)}: ${shown(value)}`);
   lines.push('Claims');
   for (const [name, value] of Object.entries(inspection.claims)) {
     const time =

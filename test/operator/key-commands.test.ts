@@ -1,16 +1,22 @@
 // npm run key:put / key:check against the Secrets Manager and CloudFormation stand-ins, through the
 // real AWS SDK: every key variant gets the right outcome and message, and no output ever shows the
 // private key.
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, type createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CloudFormationStandIn, startCloudFormationStandIn } from '../support/cloudformation-stand-in.ts';
+import {
+  type CloudFormationStandIn,
+  startCloudFormationStandIn,
+} from '../support/cloudformation-stand-in.ts';
 import { ecKey, type RsaTestKey, rsaKey } from '../support/keys.ts';
 import { awsEnv, runCli, runNpmScript, showsPrivateKey, stubAwsEnv } from '../support/operator-cli.ts';
-import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../support/secrets-manager-stand-in.ts';
+import {
+  type SecretsManagerStandIn,
+  startSecretsManagerStandIn,
+} from '../support/secrets-manager-stand-in.ts';
 
 const SECRET = 'OwnIdEnrollmentToken/ownid-private-key';
 const key = rsaKey('operator');
@@ -61,51 +67,97 @@ function storedKeyIs(stored: string, expected: RsaTestKey): boolean {
 
 describe('key:put: each form of the OwnID key', () => {
   const good: readonly [string, () => string, RegExp, string | undefined][] = [
-    ['PKCS#1, as OwnID hands it out', () => key.pkcs1Pem, /RSA 2048-bit private key, PKCS#1 \(as the OwnID console/, undefined],
+    [
+      'PKCS#1, as OwnID hands it out',
+      () => key.pkcs1Pem,
+      /RSA 2048-bit private key, PKCS#1 \(as the OwnID console/,
+      undefined,
+    ],
     ['PKCS#8', () => key.pkcs8Pem, /RSA 2048-bit private key, PKCS#8/, undefined],
-    ['CRLF line ends', () => key.pkcs1Pem.replace(/\n/g, '\r\n'), /PKCS#1/, 'Windows (CRLF) line ends made plain'],
-    ['escaped \\n (a JSON or shell round trip)', () => key.pkcs1Pem.replace(/\n/g, '\\n'), /PKCS#1/, 'escaped "\\n" sequences turned back into line breaks'],
-    ['lines collapsed onto one', () => key.pkcs8Pem.replace(/\n/g, ' '), /PKCS#8/, 'base64 body re-wrapped into 64-character lines'],
-    ['text around the block', () => `Your OwnID key:\n${key.pkcs1Pem}\nKeep it safe.`, /PKCS#1/, 'text around the PEM block dropped'],
+    [
+      'CRLF line ends',
+      () => key.pkcs1Pem.replace(/\n/g, '\r\n'),
+      /PKCS#1/,
+      'Windows (CRLF) line ends made plain',
+    ],
+    [
+      'escaped \\n (a JSON or shell round trip)',
+      () => key.pkcs1Pem.replace(/\n/g, '\\n'),
+      /PKCS#1/,
+      'escaped "\\n" sequences turned back into line breaks',
+    ],
+    [
+      'lines collapsed onto one',
+      () => key.pkcs8Pem.replace(/\n/g, ' '),
+      /PKCS#8/,
+      'base64 body re-wrapped into 64-character lines',
+    ],
+    [
+      'text around the block',
+      () => `Your OwnID key:\n${key.pkcs1Pem}\nKeep it safe.`,
+      /PKCS#1/,
+      'text around the PEM block dropped',
+    ],
   ];
-  it.each(good)('stores %s, repaired, and prints the public key', async (_label, text, description, repair) => {
-    const result = await runCli('key:put', ['--file', keyFile('good.pem', text()), '--secret-id', SECRET]);
-    expect(result.code, result.output).toBe(0);
-    expect(result.stdout).toMatch(description);
-    if (repair !== undefined) expect(result.stdout).toContain(`✓ repaired: ${repair}`);
-    else expect(result.stdout).not.toContain('repaired');
-    expect(result.stdout).toContain(`✓ stored in arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SECRET}`);
-    expect(result.stdout).toContain(key.publicPem.trim());
-    expect(result.stdout).toContain(`JWK thumbprint (SHA-256): ${await thumbprintOf(key.publicKey)}`);
-    expect(showsPrivateKey(result.output, key)).toBe(false);
+  it.each(good)(
+    'stores %s, repaired, and prints the public key',
+    async (_label, text, description, repair) => {
+      const result = await runCli('key:put', ['--file', keyFile('good.pem', text()), '--secret-id', SECRET]);
+      expect(result.code, result.output).toBe(0);
+      expect(result.stdout).toMatch(description);
+      if (repair !== undefined) expect(result.stdout).toContain(`✓ repaired: ${repair}`);
+      else expect(result.stdout).not.toContain('repaired');
+      expect(result.stdout).toContain(
+        `✓ stored in arn:aws:secretsmanager:eu-west-1:123456789012:secret:${SECRET}`,
+      );
+      expect(result.stdout).toContain(key.publicPem.trim());
+      expect(result.stdout).toContain(`JWK thumbprint (SHA-256): ${await thumbprintOf(key.publicKey)}`);
+      expect(showsPrivateKey(result.output, key)).toBe(false);
 
-    expect(secrets.puts).toHaveLength(1);
-    const stored = secrets.puts[0]?.secretString ?? '';
-    expect(storedKeyIs(stored, key)).toBe(true);
-    // Stored clean: one PEM block, 64-column lines, LF only.
-    expect(stored).toMatch(/^-----BEGIN (RSA )?PRIVATE KEY-----\n([A-Za-z0-9+/=]{1,64}\n)+-----END (RSA )?PRIVATE KEY-----\n$/);
-  });
+      expect(secrets.puts).toHaveLength(1);
+      const stored = secrets.puts[0]?.secretString ?? '';
+      expect(storedKeyIs(stored, key)).toBe(true);
+      // Stored clean: one PEM block, 64-column lines, LF only.
+      expect(stored).toMatch(
+        /^-----BEGIN (RSA )?PRIVATE KEY-----\n([A-Za-z0-9+/=]{1,64}\n)+-----END (RSA )?PRIVATE KEY-----\n$/,
+      );
+    },
+  );
 
   const weak = rsaKey('operator-weak', 1024);
   const bad: readonly [string, () => string, RegExp][] = [
     ['a public key', () => key.publicPem, /found a public key; the OwnID RSA private key is needed/],
-    ['an RSA public key (PKCS#1)', () => key.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(), /found a public key/],
+    [
+      'an RSA public key (PKCS#1)',
+      () => key.publicKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+      /found a public key/,
+    ],
     ['an EC key (SEC1)', () => ecKey().sec1Pem, /found an EC key/],
     ['an EC key (PKCS#8)', () => ecKey().pkcs8Pem, /found a key of type EC; RS256 needs an RSA key/],
     ['a 1024-bit RSA key', () => weak.pkcs1Pem, /the RSA key has 1024 bits; at least 2048 are required/],
     [
       'an encrypted PKCS#8 PEM',
-      () => key.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString(),
+      () =>
+        key.privateKey
+          .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })
+          .toString(),
       /found an encrypted \(passphrase-protected\) private key; store it decrypted \(openssl pkey/,
     ],
     [
       'an encrypted PKCS#1 PEM (Proc-Type)',
-      () => key.privateKey.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString(),
+      () =>
+        key.privateKey
+          .export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })
+          .toString(),
       /found an encrypted \(passphrase-protected\) private key/,
     ],
     ['garbage', () => 'hunter2 is not a key', /no PEM block found/],
     ['an empty file', () => '', /no PEM block found/],
-    ['a truncated PEM', () => `${key.pkcs1Pem.slice(0, 500)}\n-----END RSA PRIVATE KEY-----\n`, /does not decode as a private key/],
+    [
+      'a truncated PEM',
+      () => `${key.pkcs1Pem.slice(0, 500)}\n-----END RSA PRIVATE KEY-----\n`,
+      /does not decode as a private key/,
+    ],
   ];
   it.each(bad)('refuses %s, says what it is instead, stores nothing', async (_label, text, message) => {
     const result = await runCli('key:put', ['--file', keyFile('bad.pem', text()), '--secret-id', SECRET]);
@@ -129,7 +181,16 @@ describe('key:put: each form of the OwnID key', () => {
 
   it('--kid stores the JSON form the function reads, and --public-key-out writes the public half', async () => {
     const out = join(dir, 'public.pem');
-    const result = await runCli('key:put', ['--file', keyFile('kid.pem', key.pkcs1Pem), '--secret-id', SECRET, '--kid', 'ownid-2026', '--public-key-out', out]);
+    const result = await runCli('key:put', [
+      '--file',
+      keyFile('kid.pem', key.pkcs1Pem),
+      '--secret-id',
+      SECRET,
+      '--kid',
+      'ownid-2026',
+      '--public-key-out',
+      out,
+    ]);
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toContain('kid "ownid-2026"');
     const stored = JSON.parse(secrets.puts[0]?.secretString ?? '{}') as { privateKey: string; kid: string };
@@ -191,13 +252,22 @@ describe('key:put: finding the secret', () => {
     expect(result.stdout).toContain('(from stack OwnIdEnrollmentToken)');
     expect(cloudFormation.calls).toEqual(['OwnIdEnrollmentToken']);
 
-    const missing = await runCli('key:put', ['--file', keyFile('s.pem', key.pkcs1Pem), '--stack', 'Shop-Prod'], { cwd });
+    const missing = await runCli(
+      'key:put',
+      ['--file', keyFile('s.pem', key.pkcs1Pem), '--stack', 'Shop-Prod'],
+      { cwd },
+    );
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('stack "Shop-Prod" was not found in eu-west-1: pass --secret-id');
   });
 
   it('says so when the secret does not exist, or the credentials may not write it', async () => {
-    const absent = await runCli('key:put', ['--file', keyFile('a.pem', key.pkcs1Pem), '--secret-id', 'wrong/secret']);
+    const absent = await runCli('key:put', [
+      '--file',
+      keyFile('a.pem', key.pkcs1Pem),
+      '--secret-id',
+      'wrong/secret',
+    ]);
     expect(absent.code).toBe(1);
     expect(absent.stderr).toContain('secret wrong/secret (from --secret-id) does not exist in eu-west-1');
     secrets.mode = 'access-denied';
@@ -215,7 +285,9 @@ describe('key:check', () => {
     const out = join(dir, 'checked-public.pem');
     const check = await runCli('key:check', ['--secret-id', SECRET, '--public-key-out', out]);
     expect(check.code, check.output).toBe(0);
-    expect(check.stdout).toMatch(/✓ read arn:aws:secretsmanager:eu-west-1:123456789012:secret:.+ \(from --secret-id\), version v1/);
+    expect(check.stdout).toMatch(
+      /✓ read arn:aws:secretsmanager:eu-west-1:123456789012:secret:.+ \(from --secret-id\), version v1/,
+    );
     expect(check.stdout).toContain('✓ RSA 2048-bit private key, PKCS#1');
     expect(check.stdout).toContain(
       '✓ test token signed (RS256, default profile, iss "OwnID", aud "OwnID", 60 s) and verified with the public key',
@@ -232,14 +304,18 @@ describe('key:check', () => {
       env: { TOKEN_PROFILE: 'session-creation', TOKEN_SITE_URL: 'https://shop.example.com' },
     });
     expect(check.code, check.output).toBe(0);
-    expect(check.stdout).toContain('session-creation profile, iss "https://shop.example.com", aud "https://shop.example.com"');
+    expect(check.stdout).toContain(
+      'session-creation profile, iss "https://shop.example.com", aud "https://shop.example.com"',
+    );
   });
 
   it('points out paste damage the function has to repair at every read', async () => {
     secrets.secrets.set(SECRET, key.pkcs1Pem.replace(/\n/g, '\\n'));
     const check = await runCli('key:check', ['--secret-id', SECRET]);
     expect(check.code, check.output).toBe(0);
-    expect(check.stdout).toContain('! the stored text needed repair (escaped "\\n" sequences turned back into line breaks)');
+    expect(check.stdout).toContain(
+      '! the stored text needed repair (escaped "\\n" sequences turned back into line breaks)',
+    );
   });
 
   it.each([
@@ -259,7 +335,9 @@ describe('key:check', () => {
   it('says the secret is still empty right after deploy', async () => {
     const check = await runCli('key:check', ['--secret-id', SECRET]);
     expect(check.code).toBe(1);
-    expect(check.stderr).toContain(`secret ${SECRET} (from --secret-id) has no value yet, or does not exist in eu-west-1: store the key with npm run key:put`);
+    expect(check.stderr).toContain(
+      `secret ${SECRET} (from --secret-id) has no value yet, or does not exist in eu-west-1: store the key with npm run key:put`,
+    );
   });
 
   it('refuses TOKEN_* settings the function would refuse', async () => {
@@ -272,7 +350,10 @@ describe('key:check', () => {
 describe('through npm, in a child process', () => {
   it('key:put takes the key on stdin and key:check reads it back', async () => {
     const env = { PATH: process.env.PATH, HOME: dir, ...awsEnv(secrets.url, cloudFormation.url) };
-    const put = await runNpmScript('key:put', ['--secret-id', SECRET], { env, stdin: key.pkcs1Pem.replace(/\n/g, '\r\n') });
+    const put = await runNpmScript('key:put', ['--secret-id', SECRET], {
+      env,
+      stdin: key.pkcs1Pem.replace(/\n/g, '\r\n'),
+    });
     expect(put.code, put.output).toBe(0);
     expect(put.stdout).toContain('✓ repaired: Windows (CRLF) line ends made plain');
     const check = await runNpmScript('key:check', ['--secret-id', SECRET], { env });
@@ -280,7 +361,12 @@ describe('through npm, in a child process', () => {
     expect(check.stdout).toContain('verified with the public key');
     expect(showsPrivateKey(put.output + check.output, key)).toBe(false);
 
-    const refused = await runNpmScript('key:put', ['--secret-id', SECRET], { env, stdin: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    const refused = await runNpmScript('key:put', ['--secret-id', SECRET], {
+      env,
+      stdin: generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString(),
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('found a public key');
   });

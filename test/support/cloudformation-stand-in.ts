@@ -43,7 +43,10 @@ export async function startCloudFormationStandIn(): Promise<CloudFormationStandI
         );
       }
       const members = Object.entries(outputs)
-        .map(([key, value]) => `<member><OutputKey>${xml(key)}</OutputKey><OutputValue>${xml(value)}</OutputValue></member>`)
+        .map(
+          ([key, value]) =>
+            `<member><OutputKey>${xml(key)}</OutputKey><OutputValue>${xml(value)}</OutputValue></member>`,
+        )
         .join('');
       return reply(
         200,

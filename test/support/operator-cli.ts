@@ -29,7 +29,12 @@ export async function runCli(
     err: (line) => stderr.push(line),
     readStdin: async () => options.stdin ?? '',
   });
-  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n'), output: [...stdout, ...stderr].join('\n') };
+  return {
+    code,
+    stdout: stdout.join('\n'),
+    stderr: stderr.join('\n'),
+    output: [...stdout, ...stderr].join('\n'),
+  };
 }
 
 /** The same command through npm, in a child process (the operator's real path, stdin included). */
@@ -61,8 +66,17 @@ export function runNpmScript(
 
 /** Points the real SDK at the stand-ins and away from any real profile or credentials on the machine. */
 export function stubAwsEnv(secretsManagerUrl: string, cloudFormationUrl?: string): void {
-  for (const [name, value] of Object.entries(awsEnv(secretsManagerUrl, cloudFormationUrl))) vi.stubEnv(name, value);
-  for (const name of ['OWNID_PRIVATE_KEY_SECRET_ID', 'AWS_PROFILE', 'TOKEN_PROFILE', 'TOKEN_ISSUER', 'TOKEN_AUDIENCE', 'TOKEN_SITE_URL', 'TOKEN_TTL_SECONDS']) {
+  for (const [name, value] of Object.entries(awsEnv(secretsManagerUrl, cloudFormationUrl)))
+    vi.stubEnv(name, value);
+  for (const name of [
+    'OWNID_PRIVATE_KEY_SECRET_ID',
+    'AWS_PROFILE',
+    'TOKEN_PROFILE',
+    'TOKEN_ISSUER',
+    'TOKEN_AUDIENCE',
+    'TOKEN_SITE_URL',
+    'TOKEN_TTL_SECONDS',
+  ]) {
     vi.stubEnv(name, undefined);
   }
 }
@@ -85,7 +99,9 @@ export function showsPrivateKey(output: string, key: RsaTestKey): boolean {
   if (/PRIVATE KEY/.test(output)) return true;
   const scrubbed = output.split(key.publicPem.trim()).join('').replace(/\s+/g, '');
   const { d, p, q } = key.privateKey.export({ format: 'jwk' });
-  const secrets = [key.pkcs1Pem, key.pkcs8Pem].map((pem) => pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''));
+  const secrets = [key.pkcs1Pem, key.pkcs8Pem].map((pem) =>
+    pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''),
+  );
   for (const text of [...secrets, d ?? '', p ?? '', q ?? '']) {
     for (let start = 0; start + 32 <= text.length; start += 16) {
       if (scrubbed.includes(text.slice(start, start + 32))) return true;

@@ -52,7 +52,12 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
         res.end(JSON.stringify({ __type: type, message }));
       };
-      const operation = target === 'secretsmanager.GetSecretValue' ? 'get' : target === 'secretsmanager.PutSecretValue' ? 'put' : undefined;
+      const operation =
+        target === 'secretsmanager.GetSecretValue'
+          ? 'get'
+          : target === 'secretsmanager.PutSecretValue'
+            ? 'put'
+            : undefined;
       if (operation === undefined) return error(400, 'UnknownOperationException', 'unknown operation');
       let request: { SecretId?: unknown; SecretString?: unknown };
       try {
@@ -64,7 +69,8 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
       if (operation === 'put') {
         const secretString = String(request.SecretString ?? '');
         standIn.puts.push({ secretId, secretString });
-        if (standIn.mode === 'access-denied') return error(400, 'AccessDeniedException', 'not authorized to PutSecretValue');
+        if (standIn.mode === 'access-denied')
+          return error(400, 'AccessDeniedException', 'not authorized to PutSecretValue');
         if (!standIn.secrets.has(secretId) && !standIn.emptySecrets.has(secretId)) {
           return error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
         }
