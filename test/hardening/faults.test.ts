@@ -378,7 +378,7 @@ describe('a secret that does not hold the OwnID RSA private key: 500 key_invalid
     {
       name: 'a certificate',
       secret: () => '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-      detail: /CERTIFICATE/,
+      detail: /found a certificate; the OwnID RSA private key is needed/,
     },
     { name: 'whitespace only', secret: () => '   \n ', detail: /no SecretString/ },
   ];
