@@ -152,7 +152,6 @@ describe('key:put: each form of the OwnID key', () => {
       /found an encrypted \(passphrase-protected\) private key/,
     ],
     ['garbage', () => 'hunter2 is not a key', /no PEM block found/],
-    ['an empty file', () => '', /no PEM block found/],
     [
       'a truncated PEM',
       () => `${key.pkcs1Pem.slice(0, 500)}\n-----END RSA PRIVATE KEY-----\n`,
@@ -212,6 +211,15 @@ describe('key:put: each form of the OwnID key', () => {
     const flag = await runCli('key:put', ['--secrt-id', SECRET]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('usage: npm run key:put');
+  });
+
+  it('says when the file or stdin is empty', async () => {
+    const empty = await runCli('key:put', ['--file', keyFile('empty.pem', ' \n'), '--secret-id', SECRET]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain(`no key given: ${join(dir, 'empty.pem')} is empty (pass --file <pem>, or pipe the PEM in)`);
+    const stdin = await runCli('key:put', ['--secret-id', SECRET], { stdin: '' });
+    expect(stdin.stderr).toContain('no key given: stdin is empty');
+    expect(secrets.puts).toHaveLength(0);
   });
 
   it('says which file could not be read', async () => {
