@@ -2,15 +2,11 @@
 // same checks, signs a test token with the TOKEN_* profile and verifies it with the public half.
 import { writeFileSync } from 'node:fs';
 import { jwtVerify } from 'jose';
-import {
-  ConfigError,
-  parseTokenConfig,
-  signEnrollmentToken,
-} from '../../functions/generate-auth-token/operator-api.ts';
+import { signEnrollmentToken } from '../../functions/generate-auth-token/operator-api.ts';
 import { readDeployedKey } from './deployed-key.ts';
-import { OperatorError, type OperatorIo, UsageError } from './io.ts';
+import { OperatorError, type OperatorIo } from './io.ts';
 import { describeKey, publicKeyLines } from './key-report.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, tokenSettings } from './options.ts';
 
 export const KEY_CHECK_USAGE = `npm run key:check [-- --secret-id <id>] [--stack <name>] [--outputs-file <path>] [--public-key-out <file>]`;
 
@@ -24,13 +20,7 @@ export async function keyCheck(args: readonly string[], io: OperatorIo): Promise
     'outputs-file': { type: 'string' },
     'public-key-out': { type: 'string' },
   });
-  let tokenConfig: ReturnType<typeof parseTokenConfig>;
-  try {
-    tokenConfig = parseTokenConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const tokenConfig = tokenSettings(io.env);
 
   const { report, readLine } = await readDeployedKey(
     { secretId: values['secret-id'], stack: values.stack, outputsFile: values['outputs-file'] },

@@ -30,7 +30,9 @@ export async function keyPut(args: readonly string[], io: OperatorIo): Promise<n
 
   const text = await readTextInput(values.file, io, 'the key');
   if (text.trim() === '') {
-    throw new OperatorError(`no key given: ${values.file ?? 'stdin'} is empty (pass --file <pem>, or pipe the PEM in)`);
+    throw new OperatorError(
+      `no key given: ${values.file ?? 'stdin'} is empty (pass --file <pem>, or pipe the PEM in)`,
+    );
   }
   let report: Awaited<ReturnType<typeof examineKeyText>>;
   try {

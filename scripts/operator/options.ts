@@ -1,5 +1,10 @@
 // Command-line options through node:util parseArgs (strict): an unknown or malformed flag is a usage error.
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import {
+  ConfigError,
+  parseTokenConfig,
+  type TokenConfig,
+} from '../../functions/generate-auth-token/operator-api.ts';
 import { UsageError } from './io.ts';
 
 export function parseOptions<T extends ParseArgsOptionsConfig>(
@@ -19,4 +24,14 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
     throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
   }
   return parsed;
+}
+
+/** The function's TOKEN_* settings, parsed by the function's own rules; a bad value is a usage error. */
+export function tokenSettings(env: Readonly<Record<string, string | undefined>>): TokenConfig {
+  try {
+    return parseTokenConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }

@@ -2,11 +2,10 @@
 // site will meet, checked from the outside: the CORS preflight, a foreign origin, no session, and
 // with a session a 200 whose token verifies with the deployed key's public half.
 import type { KeyObject } from 'node:crypto';
-import { ConfigError, parseTokenConfig } from '../../functions/generate-auth-token/operator-api.ts';
 import { readDeployedKey } from './deployed-key.ts';
 import { OperatorError, type OperatorIo, UsageError } from './io.ts';
 import { publicKeyThumbprint } from './key-report.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, tokenSettings } from './options.ts';
 import { loadPublicKey } from './public-key.ts';
 import { inspectToken, TokenFormatError } from './token-inspection.ts';
 
@@ -45,13 +44,7 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
       "--origin must be the site's exact origin, scheme://host[:port] (one of ALLOWED_ORIGINS)",
     );
   }
-  let tokenConfig: ReturnType<typeof parseTokenConfig>;
-  try {
-    tokenConfig = parseTokenConfig(io.env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const tokenConfig = tokenSettings(io.env);
 
   const send = async (method: string, headers: Record<string, string>, body?: string): Promise<Reply> => {
     let response: Response;
@@ -69,6 +62,13 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
     }
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
+  /** What a browser sends before a credentialed POST with a bearer. */
+  const preflight = (from: string) =>
+    send('OPTIONS', {
+      Origin: from,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization,content-type',
+    });
   const expectCors = (reply: Reply, problems: string[]) => {
     const allowOrigin = reply.headers.get('access-control-allow-origin');
     if (allowOrigin !== origin) {
@@ -98,11 +98,7 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
     {
       name: 'preflight',
       run: async () => {
-        const reply = await send('OPTIONS', {
-          Origin: origin,
-          'Access-Control-Request-Method': 'POST',
-          'Access-Control-Request-Headers': 'authorization,content-type',
-        });
+        const reply = await preflight(origin);
         const problems: string[] = [];
         if (reply.status !== 204) problems.push(`status ${reply.status}, expected 204`);
         expectCors(reply, problems);
@@ -121,11 +117,7 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
     {
       name: 'foreign origin',
       run: async () => {
-        const reply = await send('OPTIONS', {
-          Origin: FOREIGN_ORIGIN,
-          'Access-Control-Request-Method': 'POST',
-          'Access-Control-Request-Headers': 'authorization,content-type',
-        });
+        const reply = await preflight(FOREIGN_ORIGIN);
         const allowOrigin = reply.headers.get('access-control-allow-origin');
         if (allowOrigin !== null) {
           throw new CheckFailed(

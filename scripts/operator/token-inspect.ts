@@ -1,8 +1,7 @@
 // npm run token:inspect -- <token|-> [--public-key <file>]: the token's header and claims in words,
 // and what is wrong with it against the function's TOKEN_* settings (or the flags).
-import { ConfigError, parseTokenConfig } from '../../functions/generate-auth-token/operator-api.ts';
 import { OperatorError, type OperatorIo, UsageError } from './io.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, tokenSettings } from './options.ts';
 import { loadPublicKey } from './public-key.ts';
 import { formatInspection, inspectToken, TokenFormatError } from './token-inspection.ts';
 
@@ -52,7 +51,7 @@ export async function tokenInspect(args: readonly string[], io: OperatorIo): Pro
   return 1;
 }
 
-/** The flags win over TOKEN_*; parseTokenConfig applies the contract's defaults and checks. */
+/** The flags win over TOKEN_*; the function's parser applies the contract's defaults and checks. */
 function expectationFrom(
   env: OperatorIo['env'],
   flags: {
@@ -70,14 +69,9 @@ function expectationFrom(
   };
   const merged = { ...env };
   for (const [name, value] of Object.entries(overrides)) if (value !== undefined) merged[name] = value;
-  try {
-    const config = parseTokenConfig(merged);
-    const fromFlags = Object.values(overrides).some((value) => value !== undefined);
-    const fromEnv = Object.keys(overrides).some((name) => env[name]?.trim());
-    const source = fromFlags ? 'flags' : fromEnv ? 'TOKEN_* variables' : "the contract's defaults";
-    return { profile: config.profile, issuer: config.issuer, audience: config.audience, source };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const config = tokenSettings(merged);
+  const fromFlags = Object.values(overrides).some((value) => value !== undefined);
+  const fromEnv = Object.keys(overrides).some((name) => env[name]?.trim());
+  const source = fromFlags ? 'flags' : fromEnv ? 'TOKEN_* variables' : "the contract's defaults";
+  return { profile: config.profile, issuer: config.issuer, audience: config.audience, source };
 }

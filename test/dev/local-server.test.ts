@@ -19,6 +19,7 @@ import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevFiles } from '../../dev/dev-files.ts';
 import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
+import { ADA, demoLogin } from '../support/demo-login.ts';
 import { type JwksServer, startJwksServer } from '../support/jwks-server.ts';
 import { publicJwk, rsaKey } from '../support/keys.ts';
 import {
@@ -29,7 +30,6 @@ import {
 import { sessionJwt } from '../support/tokens.ts';
 
 const ENDPOINT = '/generate-auth-token';
-const ADA = { email: 'ada@example.com', password: 'passkeys-are-nice' };
 const baseEnv = { PATH: process.env.PATH };
 
 const tempDirs: string[] = [];
@@ -56,18 +56,7 @@ async function start(options: Parameters<typeof startLocalServer>[0] = {}): Prom
   return { server, logs };
 }
 
-async function login(
-  server: LocalServer,
-  credentials = ADA,
-): Promise<{ response: Response; cookie: string }> {
-  const response = await fetch(`${server.url}/demo/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: server.url },
-    body: JSON.stringify(credentials),
-  });
-  const setCookie = response.headers.getSetCookie()[0] ?? '';
-  return { response, cookie: setCookie.split(';')[0] ?? '' };
-}
+const login = demoLogin;
 
 const post = (server: LocalServer, headers: Record<string, string> = {}, body?: string) =>
   fetch(`${server.url}${ENDPOINT}`, { method: 'POST', headers: { Origin: server.url, ...headers }, body });

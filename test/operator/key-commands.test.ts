@@ -216,7 +216,9 @@ describe('key:put: each form of the OwnID key', () => {
   it('says when the file or stdin is empty', async () => {
     const empty = await runCli('key:put', ['--file', keyFile('empty.pem', ' \n'), '--secret-id', SECRET]);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain(`no key given: ${join(dir, 'empty.pem')} is empty (pass --file <pem>, or pipe the PEM in)`);
+    expect(empty.stderr).toContain(
+      `no key given: ${join(dir, 'empty.pem')} is empty (pass --file <pem>, or pipe the PEM in)`,
+    );
     const stdin = await runCli('key:put', ['--secret-id', SECRET], { stdin: '' });
     expect(stdin.stderr).toContain('no key given: stdin is empty');
     expect(secrets.puts).toHaveLength(0);

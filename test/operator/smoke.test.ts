@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
+import { demoLogin } from '../support/demo-login.ts';
 import { rsaKey } from '../support/keys.ts';
 import { runCli, runNpmScript, showsPrivateKey, stubAwsEnv } from '../support/operator-cli.ts';
 import {
@@ -40,16 +41,14 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
+const smokeAgainst = (server: LocalServer, extra: string[], origin = server.url) =>
+  runCli('smoke', ['--url', `${server.url}${ENDPOINT}`, '--origin', origin, ...extra]);
+
 /** The demo login's session JWT (its cookie value): a bearer the dev session issuer signed. */
 async function demoSessionJwt(server: LocalServer): Promise<string> {
-  const response = await fetch(`${server.url}/demo/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: server.url },
-    body: JSON.stringify({ email: 'ada@example.com', password: 'passkeys-are-nice' }),
-  });
+  const { response, cookie } = await demoLogin(server);
   expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie()[0] ?? '';
-  return cookie.split(';')[0]?.split('=')[1] ?? '';
+  return cookie.split('=')[1] ?? '';
 }
 
 describe('against the local server in dev mode (zero configuration)', () => {
@@ -68,13 +67,10 @@ describe('against the local server in dev mode (zero configuration)', () => {
     bearer = await demoSessionJwt(server);
   });
   afterAll(() => server.close());
+  const smokeLocal = (extra: string[], origin = server.url) => smokeAgainst(server, extra, origin);
 
   it('passes all four checks, verifying the token with the dev key', async () => {
-    const result = await runCli('smoke', [
-      '--url',
-      `${server.url}${ENDPOINT}`,
-      '--origin',
-      server.url,
+    const result = await smokeLocal([
       '--bearer',
       bearer,
       '--public-key',
@@ -96,39 +92,21 @@ describe('against the local server in dev mode (zero configuration)', () => {
   });
 
   it('without a bearer runs the three session-less checks and says the fourth was skipped', async () => {
-    const result = await runCli('smoke', ['--url', `${server.url}${ENDPOINT}`, '--origin', server.url]);
+    const result = await smokeLocal([]);
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toContain('- bearer session: skipped (pass --bearer <session JWT>');
     expect(result.stdout).toContain('✓ all 3 checks passed');
   });
 
   it('fails when the token does not verify with the given public key', async () => {
-    const result = await runCli('smoke', [
-      '--url',
-      `${server.url}${ENDPOINT}`,
-      '--origin',
-      server.url,
-      '--bearer',
-      bearer,
-      '--public-key',
-      join(tempDir(), 'missing.pem'),
-    ]);
+    const result = await smokeLocal(['--bearer', bearer, '--public-key', join(tempDir(), 'missing.pem')]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       '✗ bearer session: cannot verify the token: cannot read the public key file',
     );
     const wrongKeyFile = join(tempDir(), 'other.pem');
     writeFileSync(wrongKeyFile, rsaKey('smoke-other').publicPem);
-    const wrong = await runCli('smoke', [
-      '--url',
-      `${server.url}${ENDPOINT}`,
-      '--origin',
-      server.url,
-      '--bearer',
-      bearer,
-      '--public-key',
-      wrongKeyFile,
-    ]);
+    const wrong = await smokeLocal(['--bearer', bearer, '--public-key', wrongKeyFile]);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toContain(
       '✗ bearer session: token: signature does not verify with the given public key',
@@ -137,12 +115,7 @@ describe('against the local server in dev mode (zero configuration)', () => {
   });
 
   it('fails for an origin the endpoint does not allow, saying which header is wrong', async () => {
-    const result = await runCli('smoke', [
-      '--url',
-      `${server.url}${ENDPOINT}`,
-      '--origin',
-      'https://shop.example.com',
-    ]);
+    const result = await smokeLocal([], 'https://shop.example.com');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
       '✗ preflight: status 403, expected 204; Access-Control-Allow-Origin is missing, expected "https://shop.example.com" (is it in allowedOrigins?)',
@@ -151,11 +124,7 @@ describe('against the local server in dev mode (zero configuration)', () => {
   });
 
   it('explains a refused bearer', async () => {
-    const result = await runCli('smoke', [
-      '--url',
-      `${server.url}${ENDPOINT}`,
-      '--origin',
-      server.url,
+    const result = await smokeLocal([
       '--bearer',
       `${bearer.slice(0, -4)}AAAA`,
       '--public-key',
@@ -208,16 +177,7 @@ describe('against the local server signing with the key in Secrets Manager', () 
     expect(put.code, put.output).toBe(0);
 
     const bearer = await demoSessionJwt(server);
-    const result = await runCli('smoke', [
-      '--url',
-      `${server.url}${ENDPOINT}`,
-      '--origin',
-      server.url,
-      '--bearer',
-      bearer,
-      '--secret-id',
-      SECRET,
-    ]);
+    const result = await smokeAgainst(server, ['--bearer', bearer, '--secret-id', SECRET]);
     expect(result.code, result.output).toBe(0);
     const thumbprint = /JWK thumbprint \(SHA-256\): (\S+)/.exec(put.stdout)?.[1];
     expect(result.stdout).toContain(`the token verifies with the public key ${thumbprint}`);
@@ -250,6 +210,17 @@ describe('against servers with wrong CORS', () => {
     });
     res.end(JSON.stringify(body));
   };
+  /** An endpoint that answers preflights with 204 and POSTs with JSON, both with the given CORS headers. */
+  const serveEndpoint = (
+    corsHeaders: (req: IncomingMessage) => Record<string, string>,
+    post: { status: number; body: unknown } = { status: 401, body: { message: 'Unauthorized' } },
+  ) =>
+    serve((req, res) => {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, corsHeaders(req));
+        res.end();
+      } else json(res, post.status, post.body, corsHeaders(req));
+    });
   const preflightHeaders = {
     'Access-Control-Allow-Credentials': 'true',
     'Access-Control-Allow-Methods': 'POST, OPTIONS',
@@ -258,13 +229,7 @@ describe('against servers with wrong CORS', () => {
   };
 
   it('fails on a wildcard origin', async () => {
-    const url = await serve((req, res) => {
-      const headers = { ...preflightHeaders, 'Access-Control-Allow-Origin': '*' };
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, headers);
-        res.end();
-      } else json(res, 401, { message: 'Unauthorized' }, headers);
-    });
+    const url = await serveEndpoint(() => ({ ...preflightHeaders, 'Access-Control-Allow-Origin': '*' }));
     const result = await runCli('smoke', ['--url', url, '--origin', ORIGIN]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`✗ preflight: Access-Control-Allow-Origin is "*", expected "${ORIGIN}"`);
@@ -275,17 +240,11 @@ describe('against servers with wrong CORS', () => {
   });
 
   it('fails on a server that echoes any origin, and on missing credentials and Vary', async () => {
-    const url = await serve((req, res) => {
-      const headers: Record<string, string> = {
-        'Access-Control-Allow-Origin': String(req.headers.origin ?? ''),
-        'Access-Control-Allow-Methods': 'POST',
-        'Access-Control-Allow-Headers': 'Content-Type',
-      };
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, headers);
-        res.end();
-      } else json(res, 401, { message: 'Unauthorized' }, headers);
-    });
+    const url = await serveEndpoint((req) => ({
+      'Access-Control-Allow-Origin': String(req.headers.origin ?? ''),
+      'Access-Control-Allow-Methods': 'POST',
+      'Access-Control-Allow-Headers': 'Content-Type',
+    }));
     const result = await runCli('smoke', ['--url', url, '--origin', ORIGIN]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
@@ -297,12 +256,9 @@ describe('against servers with wrong CORS', () => {
   });
 
   it('fails loudly on an endpoint that answers 200 without a session', async () => {
-    const url = await serve((req, res) => {
-      const headers = { ...preflightHeaders, 'Access-Control-Allow-Origin': ORIGIN };
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, headers);
-        res.end();
-      } else json(res, 200, { email: 'anyone@example.com', token: 'x.y.z' }, headers);
+    const url = await serveEndpoint(() => ({ ...preflightHeaders, 'Access-Control-Allow-Origin': ORIGIN }), {
+      status: 200,
+      body: { email: 'anyone@example.com', token: 'x.y.z' },
     });
     const result = await runCli('smoke', ['--url', url, '--origin', ORIGIN]);
     expect(result.code).toBe(1);

@@ -1,0 +1,17 @@
+// The local server's demo login over HTTP: its response and the session cookie it sets.
+import type { LocalServer } from '../../dev/local-server.ts';
+
+export const ADA = { email: 'ada@example.com', password: 'passkeys-are-nice' };
+
+export async function demoLogin(
+  server: LocalServer,
+  credentials = ADA,
+): Promise<{ response: Response; cookie: string }> {
+  const response = await fetch(`${server.url}/demo/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: server.url },
+    body: JSON.stringify(credentials),
+  });
+  const setCookie = response.headers.getSetCookie()[0] ?? '';
+  return { response, cookie: setCookie.split(';')[0] ?? '' };
+}
