@@ -1,10 +1,12 @@
 // `npm start` on a clean checkout: `tsx dev/server.ts` (after the build) in a fresh working directory
-// with no `.local/` reaches dev mode and says so within 10 seconds.
+// with no `.local/` reaches dev mode and says so within 10 seconds, and `npm run smoke` passes against it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { demoLogin } from '../support/demo-login.ts';
+import { runNpmScript } from '../support/operator-cli.ts';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'node_modules/.bin');
@@ -65,6 +67,27 @@ it('starts in dev mode from a clean working directory within 10 seconds', async 
   expect(response.status).toBe(401);
   const page = await fetch(`${url}/`);
   expect(page.status).toBe(200);
+
+  // The operator's smoke test passes against it: CORS, no session, and a demo login's session as
+  // the bearer, whose token verifies with the dev key's public half.
+  const { cookie } = await demoLogin({ url });
+  const smoke = await runNpmScript(
+    'smoke',
+    [
+      '--url',
+      `${url}/generate-auth-token`,
+      '--origin',
+      url,
+      '--bearer',
+      cookie.split('=')[1] ?? '',
+      '--public-key',
+      join(workDir, '.local', 'ownid-dev-private-key.pem'),
+    ],
+    { env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, HOME: workDir } },
+  );
+  expect(smoke.code, smoke.output).toBe(0);
+  expect(smoke.stdout).toContain('✓ bearer session: 200 for ada@example.com; the token verifies');
+  expect(smoke.stdout).toContain('✓ all 4 checks passed');
 
   const exited = new Promise<number | null>((resolve) => child?.on('exit', resolve));
   child.kill('SIGTERM');

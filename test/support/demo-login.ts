@@ -1,10 +1,8 @@
 // The local server's demo login over HTTP: its response and the session cookie it sets.
-import type { LocalServer } from '../../dev/local-server.ts';
-
 export const ADA = { email: 'ada@example.com', password: 'passkeys-are-nice' };
 
 export async function demoLogin(
-  server: LocalServer,
+  server: { readonly url: string },
   credentials = ADA,
 ): Promise<{ response: Response; cookie: string }> {
   const response = await fetch(`${server.url}/demo/login`, {
