@@ -204,7 +204,7 @@ export function formatInspection(inspection: TokenInspection, nowSeconds: number
   for (const [name, value] of Object.entries(inspection.claims)) {
     const time =
       TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value) && Math.abs(value) < 1e11
-        ? `  ${new Date(value * 1000).toISOString()} (${relative(value, nowSeconds)})`
+        ? `  ${new Date(value * 1000).toISOString().replace('.000Z', 'Z')} (${relative(value, nowSeconds)})`
         : '';
     lines.push(`  ${shownName(name)}: ${shown(value)}${time}`);
   }

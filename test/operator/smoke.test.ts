@@ -118,9 +118,11 @@ describe('against the local server in dev mode (zero configuration)', () => {
     const result = await smokeLocal([], 'https://shop.example.com');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      '✗ preflight: status 403, expected 204; Access-Control-Allow-Origin is missing, expected "https://shop.example.com" (is it in allowedOrigins?)',
+      '✗ preflight: status 403, expected 204; no CORS headers for https://shop.example.com: is it in allowedOrigins (ALLOWED_ORIGINS)?',
     );
-    expect(result.stdout).toContain('✗ no session: Access-Control-Allow-Origin is missing');
+    expect(result.stdout).toContain(
+      '✗ no session: no CORS headers for https://shop.example.com: is it in allowedOrigins (ALLOWED_ORIGINS)?',
+    );
   });
 
   it('explains a refused bearer', async () => {

@@ -160,8 +160,12 @@ describe('npm run token:inspect', () => {
       'Expected: default profile, iss "OwnID", aud "OwnID" (the contract\'s defaults)',
     );
     expect(result.stdout).toContain('  alg: "RS256"');
-    expect(result.stdout).toContain(`  iat: ${now}  ${new Date(now * 1000).toISOString()}`);
-    expect(result.stdout).toContain(`  exp: ${now + 60}  ${new Date((now + 60) * 1000).toISOString()} (in `);
+    expect(result.stdout).toContain(
+      `  iat: ${now}  ${new Date(now * 1000).toISOString().replace('.000Z', 'Z')}`,
+    );
+    expect(result.stdout).toContain(
+      `  exp: ${now + 60}  ${new Date((now + 60) * 1000).toISOString().replace('.000Z', 'Z')} (in `,
+    );
     expect(result.stdout).toContain('✓ signature verifies with the given public key');
     expect(result.stdout).toContain('✓ nothing wrong found');
   });

@@ -80,7 +80,7 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
           JSON.stringify({
             ARN: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${secretId}-AbCdEf`,
             Name: secretId,
-            VersionId: `v${standIn.puts.length + 1}`,
+            VersionId: `v${standIn.puts.length}`,
             VersionStages: ['AWSCURRENT'],
           }),
         );
