@@ -3,13 +3,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   importOwnIdPrivateKey,
   parseTokenConfig,
   signEnrollmentToken,
 } from '../../functions/generate-auth-token/operator-api.ts';
-import { inspectToken, relative } from '../../scripts/operator/token-inspection.ts';
+import {
+  formatInspection,
+  inspectToken,
+  relative,
+  TokenFormatError,
+} from '../../scripts/operator/token-inspection.ts';
 import { rsaKey } from '../support/keys.ts';
 import { runCli, runNpmScript } from '../support/operator-cli.ts';
 import { rawSignedJwt } from '../support/tokens.ts';
@@ -244,5 +250,46 @@ describe('npm run token:inspect', () => {
     );
     expect(result.code, result.output).toBe(0);
     expect(result.stdout).toContain('✓ nothing wrong found');
+  });
+});
+
+describe('inspectToken on any input (fast-check)', () => {
+  const segment = fc.oneof(
+    fc.string(),
+    fc.json().map((json) => Buffer.from(json).toString('base64url')),
+    fc
+      .dictionary(
+        fc.string(),
+        fc.oneof(fc.string(), fc.double(), fc.integer(), fc.constant(null), fc.array(fc.anything())),
+      )
+      .map((value) => Buffer.from(JSON.stringify(value)).toString('base64url')),
+  );
+  it('either says the JWT is unreadable or reports findings, and prints no control character', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.tuple(segment, segment, fc.string()).map((parts) => parts.join('.')),
+        ),
+        (token) => {
+          let lines: string[];
+          try {
+            const inspection = inspectToken(token, DEFAULT, NOW, key.publicKey);
+            expect(inspection.problems.length).toBe(inspection.findings.filter((f) => !f.ok).length);
+            lines = formatInspection(inspection, NOW);
+          } catch (error) {
+            expect(error).toBeInstanceOf(TokenFormatError);
+            return;
+          }
+          for (const line of lines) {
+            for (const char of line) {
+              const code = char.codePointAt(0) ?? 0;
+              expect(code < 0x20 || (code >= 0x7f && code <= 0x9f)).toBe(false);
+            }
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
