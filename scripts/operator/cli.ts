@@ -26,8 +26,10 @@ export async function runOperatorCommand(
   args: readonly string[],
   io: OperatorIo,
 ): Promise<number> {
-  const command = name === undefined ? undefined : OPERATOR_COMMANDS[name];
-  if (command === undefined || !Object.hasOwn(OPERATOR_COMMANDS, name ?? '')) {
+  // Own keys only: "toString" or "__proto__" is not a command.
+  const command =
+    name !== undefined && Object.hasOwn(OPERATOR_COMMANDS, name) ? OPERATOR_COMMANDS[name] : undefined;
+  if (command === undefined) {
     io.err(`unknown command ${name ?? '(none)'}; one of: ${Object.keys(OPERATOR_COMMANDS).join(', ')}`);
     return EXIT_USAGE;
   }

@@ -28,7 +28,8 @@ export async function examineKeyText(text: string): Promise<KeyReport> {
   return {
     key,
     pem,
-    format: pem.startsWith('-----BEGIN RSA PRIVATE KEY-----') ? 'PKCS#1' : 'PKCS#8',
+    // PKCS#1 labels its block "RSA"; PKCS#8 does not.
+    format: /^-+BEGIN RSA /.test(pem) ? 'PKCS#1' : 'PKCS#8',
     repairs,
     publicKey,
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
