@@ -4,22 +4,13 @@
 // network cost (measured in npm run bench).
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { BoundedGetError } from './errors.ts';
 
 export interface BoundedResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   /** The body of a 200 response; other statuses are not read. */
   readonly body: Buffer;
-}
-
-export class BoundedGetError extends Error {
-  constructor(
-    readonly kind: 'timeout' | 'network' | 'too_large',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BoundedGetError';
-  }
 }
 
 export interface BoundedGetOptions {

@@ -1,5 +1,6 @@
 // Every setting of the contract's section 3, parsed once at cold start into a frozen object.
 // A missing or malformed value throws ConfigError naming the variable(s); nothing is guessed.
+import { ConfigError } from './errors.ts';
 
 export type TokenProfile = 'default' | 'session-creation';
 
@@ -47,16 +48,6 @@ export interface Config {
   readonly introspection: IntrospectionSessionConfig | undefined;
   readonly allowedOrigins: readonly string[];
   readonly token: TokenConfig;
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly variables: readonly string[],
-    detail: string,
-  ) {
-    super(`Invalid configuration: ${detail}`);
-    this.name = 'ConfigError';
-  }
 }
 
 type Env = Readonly<Record<string, string | undefined>>;

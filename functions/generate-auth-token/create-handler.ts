@@ -6,15 +6,21 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Config } from './config.ts';
-import { enrollmentBoundary, enrollmentState } from './enrollment-boundary.ts';
-import type { ProxyResult } from './http-response.ts';
+import {
+  type BoundaryInternal,
+  type EnrollmentEvent,
+  type EnrollmentResult,
+  enrollmentBoundary,
+  enrollmentRequestOf,
+} from './enrollment-boundary.ts';
+import { type ProxyResult, tokenResponse } from './http-response.ts';
 import { type IssueDependencies, issueEnrollmentToken } from './issue-enrollment-token.ts';
 import { pemFile, secretArnRegion, secretsManagerSecret } from './key-sources.ts';
 import { formatEventLog, type LogSink, stdoutSink } from './request-log.ts';
 import { createIntrospectionVerifier } from './session/introspection.ts';
-import { createJwtSessionVerifier, type JwtSessionVerifier } from './session/jwt-session.ts';
+import { createJwtSessionVerifier } from './session/jwt-session.ts';
 import { createSessionVerifier } from './session/verify-session.ts';
-import { createSigningKeyProvider, type GetSigningKey } from './signing-key.ts';
+import { createSigningKeyProvider } from './signing-key.ts';
 
 export interface HandlerOptions {
   readonly log?: LogSink;
@@ -25,8 +31,6 @@ export type EnrollmentHandler = (event: APIGatewayProxyEvent, context: Context) 
 
 export interface EnrollmentRuntime {
   readonly handler: EnrollmentHandler;
-  readonly getSigningKey: GetSigningKey;
-  readonly jwtSessions: JwtSessionVerifier | undefined;
   /** Cold-start work: fetch the key and the JWKS now, so the first request does not wait. Never throws. */
   readonly warmUp: () => Promise<void>;
 }
@@ -102,14 +106,16 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   };
 
   // No middy early-timeout race: every dependency call is bounded by its own timeout (3 s key, 2 s JWKS).
-  const handler = middy<APIGatewayProxyEvent, ProxyResult, Error, Context>({ timeoutEarlyInMillis: 0 })
+  const handler = middy<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal>({
+    timeoutEarlyInMillis: 0,
+  })
     // Last resort only: the boundary answers every error it can see.
     .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
     .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log, now }))
-    .handler(async (event) => {
-      const { request, trace } = enrollmentState(event);
-      // The boundary's `after` turns this into the HTTP response.
-      return (await issueEnrollmentToken(request, deps, trace)) as unknown as ProxyResult;
+    .handler(async (event): Promise<EnrollmentResult> => {
+      const request = enrollmentRequestOf(event);
+      const issued = await issueEnrollmentToken(request, deps);
+      return { ...tokenResponse(issued.email, issued.token, request.origin, config.allowedOrigins), issued };
     });
 
   async function warmUp() {
@@ -124,5 +130,5 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
       logEvent('WARN', 'cold-start', { outcome: 'jwks_unavailable', detail: 'JWKS not loaded at init' });
   }
 
-  return { handler: handler as unknown as EnrollmentHandler, getSigningKey, jwtSessions, warmUp };
+  return { handler, warmUp };
 }

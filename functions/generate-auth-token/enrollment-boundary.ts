@@ -1,13 +1,14 @@
 // A middy middleware that is the function's one HTTP boundary: it answers preflights and wrong
-// methods, turns the core's result or typed error into the contract's response, and writes the
-// request's log line. Unknown errors become a generic 500; their messages stay in the log detail.
+// methods, hands the handler the parsed request, turns typed errors into the contract's responses
+// (docs/contract.md), and writes the request's log line. Unknown errors become a generic 500; their
+// names stay in the log detail. Per-request state lives on middy's request (`internal`, `event`).
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { EnrollmentError } from './errors.ts';
+import { EnrollmentError, type SessionSource } from './errors.ts';
 import { type EnrollmentRequest, readEnrollmentRequest } from './http-request.ts';
-import { errorResponse, type ProxyResult, preflightResponse, tokenResponse } from './http-response.ts';
-import type { EnrollmentTokenResponse, RequestTrace } from './issue-enrollment-token.ts';
-import { formatRequestLog, type LogSink, type Outcome, type RequestLogLine } from './request-log.ts';
+import { errorResponse, type ProxyResult, preflightResponse } from './http-response.ts';
+import type { IssuedToken } from './issue-enrollment-token.ts';
+import { emailHashForLog, formatRequestLog, type LogSink, type Outcome, type RequestLogLine } from './request-log.ts';
 
 export interface BoundaryOptions {
   readonly allowedOrigins: readonly string[];
@@ -15,44 +16,54 @@ export interface BoundaryOptions {
   readonly now: () => number;
 }
 
-/** Per-request state the handler and the boundary share. */
-export interface EnrollmentInternal {
-  readonly request: EnrollmentRequest;
-  readonly trace: RequestTrace;
-  readonly startedAt: number;
+/** The event as the handler sees it: the boundary adds the parsed request. */
+export interface EnrollmentEvent extends APIGatewayProxyEvent {
+  readonly enrollment?: EnrollmentRequest;
 }
 
-type BoundaryRequest = Request<APIGatewayProxyEvent, ProxyResult | EnrollmentTokenResponse, Error, Context>;
+/** The handler's answer: the response, and what was issued for the log line (removed before API Gateway sees it). */
+export interface EnrollmentResult extends ProxyResult {
+  readonly issued?: IssuedToken;
+}
 
-const states = new WeakMap<object, EnrollmentInternal>();
+/** What the boundary keeps between its own hooks for one request. */
+export interface BoundaryInternal extends Record<string, unknown> {
+  boundary?: { readonly origin: string | undefined; readonly startedAt: number; readonly apiRequestId?: string };
+}
 
-export function enrollmentState(event: APIGatewayProxyEvent): EnrollmentInternal {
-  const state = states.get(event);
-  if (state === undefined) throw new Error('enrollmentBoundary must run before the handler');
-  return state;
+export type BoundaryRequest = Request<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal>;
+
+/** The parsed request the boundary put on the event; a handler without the boundary is a wiring bug. */
+export function enrollmentRequestOf(event: EnrollmentEvent): EnrollmentRequest {
+  if (event.enrollment === undefined) throw new Error('enrollmentBoundary must run before the handler');
+  return event.enrollment;
+}
+
+interface LogFacts {
+  readonly outcome: Outcome;
+  readonly source?: SessionSource | undefined;
+  readonly issued?: IssuedToken | undefined;
+  readonly detail?: string | undefined;
 }
 
 export function enrollmentBoundary(
   options: BoundaryOptions,
-): MiddlewareObj<APIGatewayProxyEvent, ProxyResult> {
+): MiddlewareObj<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal> {
   const { allowedOrigins, log, now } = options;
   let coldStart = true;
 
-  function finish(
-    request: BoundaryRequest,
-    result: ProxyResult,
-    outcome: Outcome,
-    detail?: string,
-  ): ProxyResult {
-    const state = states.get(request.event);
+  function finish(request: BoundaryRequest, result: ProxyResult, facts: LogFacts): ProxyResult {
+    const state = request.internal.boundary;
+    const { issued, detail } = facts;
     const line: RequestLogLine = {
       requestId: request.context?.awsRequestId ?? 'local',
-      outcome,
+      ...(state?.apiRequestId === undefined ? {} : { apiRequestId: state.apiRequestId }),
+      outcome: facts.outcome,
       status: result.statusCode as RequestLogLine['status'],
-      source: state?.trace.source ?? 'none',
+      source: issued?.source ?? facts.source ?? 'none',
       coldStart,
       durationMs: Math.round((performance.now() - (state?.startedAt ?? performance.now())) * 100) / 100,
-      ...(state?.trace.emailHash === undefined ? {} : { emailHash: state.trace.emailHash }),
+      ...(issued === undefined ? {} : { emailHash: emailHashForLog(issued.email, issued.logHashKey) }),
       ...(detail === undefined ? {} : { detail }),
     };
     coldStart = false;
@@ -64,51 +75,62 @@ export function enrollmentBoundary(
     before(request) {
       const startedAt = performance.now();
       // A malformed event (no headers object, odd types) is read defensively, never trusted.
-      const event = (request.event ?? {}) as APIGatewayProxyEvent;
-      if (request.event === null || typeof request.event !== 'object') request.event = event;
-      const enrollmentRequest = readEnrollmentRequest(event);
-      states.set(event, { request: enrollmentRequest, trace: { source: 'none' }, startedAt });
-      const { method, origin } = enrollmentRequest;
+      const event: APIGatewayProxyEvent =
+        request.event !== null && typeof request.event === 'object' ? request.event : ({} as APIGatewayProxyEvent);
+      const enrollment = readEnrollmentRequest(event);
+      const apiRequestId = apiGatewayRequestId(event);
+      request.internal.boundary = {
+        origin: enrollment.origin,
+        startedAt,
+        ...(apiRequestId === undefined ? {} : { apiRequestId }),
+      };
+      request.event = { ...event, enrollment };
+      const { method, origin } = enrollment;
       if (method === 'OPTIONS') {
         const preflight = preflightResponse(origin, allowedOrigins);
         return preflight === undefined
-          ? finish(request, errorResponse(403, origin, allowedOrigins), 'origin_not_allowed')
-          : finish(request, preflight, 'preflight');
+          ? finish(request, errorResponse(403, origin, allowedOrigins), { outcome: 'origin_not_allowed' })
+          : finish(request, preflight, { outcome: 'preflight' });
       }
       if (method !== 'POST')
-        return finish(request, errorResponse(405, origin, allowedOrigins), 'method_not_allowed');
+        return finish(request, errorResponse(405, origin, allowedOrigins), { outcome: 'method_not_allowed' });
       return undefined;
     },
     after(request) {
-      const state = enrollmentState(request.event);
-      const { email, token } = request.response as unknown as EnrollmentTokenResponse;
-      request.response = finish(
-        request,
-        tokenResponse(email, token, state.request.origin, allowedOrigins),
-        'issued',
-      );
+      const response = request.response;
+      if (response === null || response === undefined) throw new Error('the handler returned no response');
+      const { issued, ...result } = response;
+      request.response = finish(request, result, { outcome: 'issued', issued });
     },
     onError(request) {
-      const origin = states.get(request.event)?.request.origin;
+      const origin = request.internal.boundary?.origin;
       const error = request.error;
       if (error instanceof EnrollmentError) {
         // 5xx details (what is wrong with the secret, which dependency failed) help operators; 4xx details would only help attackers.
         const detail = error.status >= 500 ? error.message : undefined;
-        request.response = finish(
-          request,
-          errorResponse(error.status, origin, allowedOrigins),
-          error.reason,
+        request.response = finish(request, errorResponse(error.status, origin, allowedOrigins), {
+          outcome: error.reason,
+          source: error.source,
           detail,
-        );
+        });
         return;
       }
       const detail = error instanceof Error ? error.name : 'unknown';
-      request.response = finish(
-        request,
-        errorResponse(500, origin, allowedOrigins),
-        'internal_error',
+      request.response = finish(request, errorResponse(500, origin, allowedOrigins), {
+        outcome: 'internal_error',
         detail,
-      );
+      });
     },
   };
+}
+
+const REQUEST_ID = /^[\w-]{1,128}$/;
+
+/** API Gateway's own request id, the key of its access log line; absent outside API Gateway. */
+function apiGatewayRequestId(event: APIGatewayProxyEvent): string | undefined {
+  const requestContext: unknown = event.requestContext;
+  if (requestContext === null || typeof requestContext !== 'object') return undefined;
+  const { requestId } = requestContext as { requestId?: unknown };
+  // API Gateway's ids are UUIDs; anything else (a hand-made event) is not copied into the log.
+  return typeof requestId === 'string' && REQUEST_ID.test(requestId) ? requestId : undefined;
 }

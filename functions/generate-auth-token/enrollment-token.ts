@@ -1,9 +1,16 @@
 // The token OwnID receives (contract section 2): RS256, short-lived, a fresh jti every time.
 // Signed with node:crypto on the cached KeyObject: a synchronous RS256 signature costs the raw
 // floor, where WebCrypto (jose 6) adds a thread-pool hop per request (measured in npm run bench).
-import { randomUUID, sign } from 'node:crypto';
+import { type KeyObject, randomUUID, sign } from 'node:crypto';
 import type { TokenConfig } from './config.ts';
-import type { OwnIdPrivateKey } from './private-key.ts';
+
+/** What signing needs from the imported key (private-key.ts builds it once per secret read). */
+export interface TokenSigningKey {
+  /** The imported key (imported once per secret read, never the PEM). */
+  readonly keyObject: KeyObject;
+  /** The token's protected header, base64url-encoded once per key. */
+  readonly encodedHeader: string;
+}
 
 /** Session-creation grants never outlive five minutes, whatever the token TTL. */
 const MAX_SESSION_CREATION_SECONDS = 300;
@@ -31,7 +38,7 @@ const base64url = (json: unknown) => Buffer.from(JSON.stringify(json)).toString(
 
 export function signEnrollmentToken(
   email: string,
-  key: OwnIdPrivateKey,
+  key: TokenSigningKey,
   token: TokenConfig,
   nowSeconds: number,
   jti: string = randomUUID(),

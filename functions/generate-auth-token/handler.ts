@@ -1,6 +1,7 @@
 // Lambda entry (and the local server's): config parsed once, dependencies built once, the key and
 // JWKS fetched during init with a top-level await, then a thin middy handler per request.
-import { ConfigError, parseConfig } from './config.ts';
+import { parseConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
 import { createEnrollmentRuntime } from './create-handler.ts';
 import { formatEventLog, stdoutSink } from './request-log.ts';
 

@@ -1,10 +1,12 @@
-// The core: a verified session in, {email, token} out. Every dependency is injected, so this runs
-// the same under Lambda, the local server and the tests, without AWS, network or clock.
-import { createHmac } from 'node:crypto';
+// The core: a request in, a verified session's {email, token, source} out. Every dependency is
+// injected, so this runs the same under Lambda, the local server and the tests, without AWS,
+// network or clock. It writes no log: the boundary does, from what this returns or throws.
+import type { KeyObject } from 'node:crypto';
 import type { TokenConfig } from './config.ts';
 import { signEnrollmentToken } from './enrollment-token.ts';
+import { type SessionSource, withSessionSource } from './errors.ts';
 import type { EnrollmentRequest } from './http-request.ts';
-import type { SessionSource, VerifySession } from './session/verify-session.ts';
+import type { VerifySession } from './session/verify-session.ts';
 import type { GetSigningKey } from './signing-key.ts';
 
 export interface IssueDependencies {
@@ -14,30 +16,26 @@ export interface IssueDependencies {
   readonly now: () => number;
 }
 
-/** What the log line may know about a request: never the email itself, a keyed hash of it. */
-export interface RequestTrace {
-  source: SessionSource | 'none';
-  emailHash?: string;
-}
-
-export interface EnrollmentTokenResponse {
+export interface IssuedToken {
   readonly email: string;
   readonly token: string;
+  /** The credential the email came from. */
+  readonly source: SessionSource;
+  /** The signing key's log-hash key: the log line names the user by a keyed hash, never the email. */
+  readonly logHashKey: KeyObject;
 }
 
+/** Throws an EnrollmentError; once the session is verified, the error carries its source. */
 export async function issueEnrollmentToken(
   request: EnrollmentRequest,
   deps: IssueDependencies,
-  trace: RequestTrace,
-): Promise<EnrollmentTokenResponse> {
-  const session = await deps.verifySession(request, (source) => {
-    trace.source = source;
-  });
-  const key = await deps.getSigningKey();
-  trace.emailHash = createHmac('sha256', key.logHashKey)
-    .update(session.email)
-    .digest('base64url')
-    .slice(0, 22);
-  const token = signEnrollmentToken(session.email, key, deps.token, deps.now() / 1000);
-  return { email: session.email, token };
+): Promise<IssuedToken> {
+  const { email, source } = await deps.verifySession(request);
+  try {
+    const key = await deps.getSigningKey();
+    const token = signEnrollmentToken(email, key, deps.token, deps.now() / 1000);
+    return { email, token, source, logHashKey: key.logHashKey };
+  } catch (error) {
+    throw withSessionSource(error, source);
+  }
 }

@@ -1,7 +1,8 @@
 // Where the key text comes from: Secrets Manager (the deployed stack) or a PEM file (local server).
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type ReadSecret, SecretMisconfiguredError, SecretUnavailableError } from './signing-key.ts';
+import { SecretMisconfiguredError, SecretUnavailableError } from './errors.ts';
+import type { ReadSecret } from './signing-key.ts';
 
 // Errors that retrying cannot fix: the configuration or the secret itself is wrong.
 const MISCONFIGURATION_ERRORS = new Set([

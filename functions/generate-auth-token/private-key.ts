@@ -2,20 +2,14 @@
 // too, bare or as JSON {"privateKey", "kid"}. Copy-paste damage is repaired; anything that is not
 // an RSA private key of at least 2048 bits is refused with a reason that never quotes the value.
 import { createHash, createPrivateKey, createSecretKey, type KeyObject } from 'node:crypto';
-import { encodeTokenHeader } from './enrollment-token.ts';
+import { encodeTokenHeader, type TokenSigningKey } from './enrollment-token.ts';
+import { PrivateKeyFormatError } from './errors.ts';
+import { isJsonObject } from './json-object.ts';
 
 export const MIN_RSA_BITS = 2048;
 
-export class PrivateKeyFormatError extends Error {
-  override readonly name = 'PrivateKeyFormatError';
-}
-
-export interface OwnIdPrivateKey {
-  /** The imported key (imported once per secret read, never the PEM). */
-  readonly keyObject: KeyObject;
+export interface OwnIdPrivateKey extends TokenSigningKey {
   readonly kid: string | undefined;
-  /** The token's protected header, base64url-encoded once per key. */
-  readonly encodedHeader: string;
   readonly modulusBits: number;
   /** HMAC key for hashing emails in logs: derived from the private key, so stable across instances and secret. */
   readonly logHashKey: KeyObject;
@@ -42,12 +36,12 @@ export function parseSecretString(secretString: string): ParsedSecretString {
     } catch {
       throw new PrivateKeyFormatError('the secret looks like JSON but does not parse');
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    if (!isJsonObject(parsed)) {
       throw new PrivateKeyFormatError(
         'the secret JSON must be an object {"privateKey": "<PEM>", "kid": "<optional>"}',
       );
     }
-    const { privateKey, kid: kidValue } = parsed as Record<string, unknown>;
+    const { privateKey, kid: kidValue } = parsed;
     if (typeof privateKey !== 'string')
       throw new PrivateKeyFormatError('the secret JSON has no string "privateKey" field');
     if (

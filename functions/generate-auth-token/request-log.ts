@@ -1,13 +1,16 @@
 // One structured JSON line per request, written straight to stdout so it stays top-level JSON
 // under Lambda's JSON log format and CloudWatch metric filters can match `$.outcome`.
 // It never holds a token, a cookie, a key or a raw email.
-import type { ErrorStatus, ReasonCode } from './errors.ts';
-import type { SessionSource } from './session/verify-session.ts';
+import { createHmac, type KeyObject } from 'node:crypto';
+import type { ErrorStatus, ReasonCode, SessionSource } from './errors.ts';
 
 export type Outcome = 'issued' | 'preflight' | ReasonCode;
 
 export interface RequestLogLine {
+  /** Lambda's request id. */
   readonly requestId: string;
+  /** API Gateway's request id (as in its access log), when the event carries one. */
+  readonly apiRequestId?: string;
   readonly outcome: Outcome;
   readonly status: 200 | 204 | ErrorStatus;
   readonly source: SessionSource | 'none';
@@ -16,6 +19,11 @@ export interface RequestLogLine {
   readonly emailHash?: string;
   /** A short, value-free description for operators (e.g. what is wrong with the secret). */
   readonly detail?: string;
+}
+
+/** A keyed hash of the email: finds one user's lines without the address ever being logged. */
+export function emailHashForLog(email: string, logHashKey: KeyObject): string {
+  return createHmac('sha256', logHashKey).update(email).digest('base64url').slice(0, 22);
 }
 
 export type LogSink = (line: string) => void;

@@ -1,19 +1,17 @@
 // The signing key, read from its source (Secrets Manager or a file) and cached by refreshingValue:
 // one read in flight at a time; a failed refresh keeps the cached key and retries after a short
 // back-off, so a Secrets Manager outage does not take down an instance that already has the key.
-import { DependencyUnavailableError, MisconfigurationError } from './errors.ts';
-import { importOwnIdPrivateKey, type OwnIdPrivateKey, PrivateKeyFormatError } from './private-key.ts';
+import {
+  DependencyUnavailableError,
+  MisconfigurationError,
+  PrivateKeyFormatError,
+  SecretMisconfiguredError,
+} from './errors.ts';
+import { importOwnIdPrivateKey, type OwnIdPrivateKey } from './private-key.ts';
 import { refreshingValue } from './refreshing-value.ts';
 
 /** Reads the secret text. Throws SecretUnavailableError (retryable) or SecretMisconfiguredError. */
 export type ReadSecret = () => Promise<string>;
-
-export class SecretUnavailableError extends Error {
-  override readonly name = 'SecretUnavailableError';
-}
-export class SecretMisconfiguredError extends Error {
-  override readonly name = 'SecretMisconfiguredError';
-}
 
 export interface SigningKeyProviderOptions {
   readonly readSecret: ReadSecret;
@@ -34,17 +32,18 @@ export function createSigningKeyProvider(options: SigningKeyProviderOptions): Ge
       secretString = await options.readSecret();
     } catch (error) {
       if (error instanceof SecretMisconfiguredError)
-        throw new MisconfigurationError('key_invalid', error.message);
+        throw new MisconfigurationError('key_invalid', error.message, { cause: error });
       throw new DependencyUnavailableError(
         'key_unavailable',
         error instanceof Error ? error.message : 'secret read failed',
+        { cause: error },
       );
     }
     try {
       return await importOwnIdPrivateKey(secretString);
     } catch (error) {
       const detail = error instanceof PrivateKeyFormatError ? error.message : 'the key could not be imported';
-      throw new MisconfigurationError('key_invalid', detail);
+      throw new MisconfigurationError('key_invalid', detail, { cause: error });
     }
   }
 

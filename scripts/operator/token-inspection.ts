@@ -1,7 +1,7 @@
 // Reads an enrollment token the way OwnID would and says, in words, what is wrong with it. Pure:
 // the clock, the expected settings and the public key come in as arguments.
 import { type KeyObject, verify } from 'node:crypto';
-import type { TokenConfig } from '../../functions/generate-auth-token/operator-api.ts';
+import { isJsonObject, type TokenConfig } from '../../functions/generate-auth-token/operator-api.ts';
 
 /** What the token should look like: the function's TOKEN_* settings (ttl is not checked, only the cap). */
 export type TokenExpectation = Pick<TokenConfig, 'profile' | 'issuer' | 'audience'> & {
@@ -33,8 +33,7 @@ export class TokenFormatError extends Error {
 function decodeSegment(segment: string | undefined, what: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
-    if (value !== null && typeof value === 'object' && !Array.isArray(value))
-      return value as Record<string, unknown>;
+    if (isJsonObject(value)) return value;
   } catch {
     // reported below
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../functions/generate-auth-token/config.ts';
+import { parseConfig } from '../../functions/generate-auth-token/config.ts';
+import { ConfigError } from '../../functions/generate-auth-token/errors.ts';
 
 const BASE = {
   OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/key',

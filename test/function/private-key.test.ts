@@ -1,10 +1,7 @@
 import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import {
-  importOwnIdPrivateKey,
-  PrivateKeyFormatError,
-  parseSecretString,
-} from '../../functions/generate-auth-token/private-key.ts';
+import { PrivateKeyFormatError } from '../../functions/generate-auth-token/errors.ts';
+import { importOwnIdPrivateKey, parseSecretString } from '../../functions/generate-auth-token/private-key.ts';
 import { ecKey, rsaKey } from '../support/keys.ts';
 
 async function signsVerifiably(secret: string, publicPem: string) {

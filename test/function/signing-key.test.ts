@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   DependencyUnavailableError,
   MisconfigurationError,
-} from '../../functions/generate-auth-token/errors.ts';
-import {
-  createSigningKeyProvider,
   SecretMisconfiguredError,
   SecretUnavailableError,
-} from '../../functions/generate-auth-token/signing-key.ts';
+} from '../../functions/generate-auth-token/errors.ts';
+import { createSigningKeyProvider } from '../../functions/generate-auth-token/signing-key.ts';
 import { rsaKey } from '../support/keys.ts';
 
 function clock(start = 1_800_000_000_000) {

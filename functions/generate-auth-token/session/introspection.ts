@@ -3,11 +3,12 @@
 // timeout, no redirects and a size cap; only a 200 JSON body with an email counts as a session.
 // 401/403 mean "no session"; anything else is a 503, never a 200.
 import { createHash } from 'node:crypto';
-import { BoundedGetError, type BoundedResponse, boundedGet } from '../bounded-get.ts';
+import { type BoundedResponse, boundedGet } from '../bounded-get.ts';
 import type { IntrospectionSessionConfig } from '../config.ts';
 import { isAcceptableEmail } from '../email.ts';
-import { DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { BoundedGetError, DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { CookieJar } from '../http-request.ts';
+import { isJsonObject } from '../json-object.ts';
 import { refreshingValue } from '../refreshing-value.ts';
 import type { ReadSecret } from '../signing-key.ts';
 
@@ -95,10 +96,8 @@ async function callSessionEndpoint(
   } catch {
     throw unavailable('session endpoint body is not JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw unavailable('session endpoint body is not a JSON object');
-  }
-  return parsed as Record<string, unknown>;
+  if (!isJsonObject(parsed)) throw unavailable('session endpoint body is not a JSON object');
+  return parsed;
 }
 
 function cachedSecret(read: ReadSecret, now: () => number): () => Promise<string> {
@@ -110,6 +109,7 @@ function cachedSecret(read: ReadSecret, now: () => number): () => Promise<string
           throw new DependencyUnavailableError(
             'introspection_unavailable',
             `shared token unavailable: ${error.name}`,
+            { cause: error },
           );
         },
       ),

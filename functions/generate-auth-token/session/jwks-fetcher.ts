@@ -3,7 +3,8 @@
 // fetcher cannot.
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { BoundedGetError, boundedGet } from '../bounded-get.ts';
+import { boundedGet } from '../bounded-get.ts';
+import { BoundedGetError } from '../errors.ts';
 
 export const MAX_JWKS_BYTES = 64 * 1024;
 

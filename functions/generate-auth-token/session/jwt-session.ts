@@ -188,10 +188,10 @@ function toEnrollmentError(error: unknown): Error {
     error instanceof JwksNotAvailableInCacheError ||
     error instanceof JwksValidationError
   ) {
-    return new DependencyUnavailableError('jwks_unavailable', error.message);
+    return new DependencyUnavailableError('jwks_unavailable', error.message, { cause: error });
   }
   for (const [type, reason] of REASONS)
-    if (error instanceof type) return new UnauthorizedError(reason, error.message);
-  if (error instanceof JwtBaseError) return new UnauthorizedError('malformed', error.message);
+    if (error instanceof type) return new UnauthorizedError(reason, error.message, { cause: error });
+  if (error instanceof JwtBaseError) return new UnauthorizedError('malformed', error.message, { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,6 +1,7 @@
 // A cheap structural look at a JWT before any verifier sees it: size, segments, base64url,
 // JSON objects, and header parameters we never honour (RFC 8725: keys are never taken from the token).
 import { UnauthorizedError } from '../errors.ts';
+import { isJsonObject } from '../json-object.ts';
 
 export const MAX_JWT_LENGTH = 8 * 1024;
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -41,8 +42,6 @@ function decodeJsonObject(part: string): Record<string, unknown> {
   } catch {
     throw new UnauthorizedError('malformed', 'segment is not JSON');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UnauthorizedError('malformed', 'segment is not a JSON object');
-  }
-  return value as Record<string, unknown>;
+  if (!isJsonObject(value)) throw new UnauthorizedError('malformed', 'segment is not a JSON object');
+  return value;
 }

@@ -7,10 +7,10 @@
 // Cookie credentials are refused (403) before verification when a present Origin is not allowed.
 import type { Config } from '../config.ts';
 import { isAllowedOrigin } from '../cors.ts';
-import { ForbiddenError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, type SessionSource, UnauthorizedError, withSessionSource } from '../errors.ts';
 import type { CookieJar, EnrollmentRequest } from '../http-request.ts';
 
-export type SessionSource = 'bearer' | 'cookie' | 'introspection';
+export type { SessionSource } from '../errors.ts';
 
 export interface VerifiedSession {
   readonly email: string;
@@ -22,10 +22,8 @@ export interface SessionVerifiers {
   readonly introspect: ((cookies: CookieJar) => Promise<string>) | undefined;
 }
 
-export type VerifySession = (
-  request: EnrollmentRequest,
-  noteSource: (source: SessionSource) => void,
-) => Promise<VerifiedSession>;
+/** Resolves to the verified session; an error thrown once the source is known carries it. */
+export type VerifySession = (request: EnrollmentRequest) => Promise<VerifiedSession>;
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 const AMPLIFY_PREFIX = 'CognitoIdentityServiceProvider.';
@@ -36,7 +34,21 @@ export function createSessionVerifier(
 ): VerifySession {
   const amplifyClientIds = new Set(config.cognito?.clientIds ?? []);
 
-  return async function verifySession(request, noteSource) {
+  return async function verifySession(request) {
+    let source: SessionSource | undefined;
+    try {
+      return await judge(request, (known) => {
+        source = known;
+      });
+    } catch (error) {
+      throw source === undefined ? error : withSessionSource(error, source);
+    }
+  };
+
+  async function judge(
+    request: EnrollmentRequest,
+    noteSource: (source: SessionSource) => void,
+  ): Promise<VerifiedSession> {
     if (request.oversized) throw new UnauthorizedError('malformed', 'header over size cap');
 
     if (request.authorization.length > 0) {
@@ -70,7 +82,7 @@ export function createSessionVerifier(
     }
     if (verifiers.introspect === undefined) throw new UnauthorizedError('no_session');
     return { email: await verifiers.introspect(request.cookies), source };
-  };
+  }
 
   function findSessionJwtCookie(cookies: CookieJar): SessionCookie | typeof AMBIGUOUS | undefined {
     for (const name of config.sessionCookieNames) {
