@@ -8,7 +8,13 @@ import { EnrollmentError, type SessionSource } from './errors.ts';
 import { type EnrollmentRequest, readEnrollmentRequest } from './http-request.ts';
 import { errorResponse, type ProxyResult, preflightResponse } from './http-response.ts';
 import type { IssuedToken } from './issue-enrollment-token.ts';
-import { emailHashForLog, formatRequestLog, type LogSink, type Outcome, type RequestLogLine } from './request-log.ts';
+import {
+  emailHashForLog,
+  formatRequestLog,
+  type LogSink,
+  type Outcome,
+  type RequestLogLine,
+} from './request-log.ts';
 
 export interface BoundaryOptions {
   readonly allowedOrigins: readonly string[];
@@ -28,7 +34,11 @@ export interface EnrollmentResult extends ProxyResult {
 
 /** What the boundary keeps between its own hooks for one request. */
 export interface BoundaryInternal extends Record<string, unknown> {
-  boundary?: { readonly origin: string | undefined; readonly startedAt: number; readonly apiRequestId?: string };
+  boundary?: {
+    readonly origin: string | undefined;
+    readonly startedAt: number;
+    readonly apiRequestId?: string;
+  };
 }
 
 export type BoundaryRequest = Request<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal>;
@@ -76,7 +86,9 @@ export function enrollmentBoundary(
       const startedAt = performance.now();
       // A malformed event (no headers object, odd types) is read defensively, never trusted.
       const event: APIGatewayProxyEvent =
-        request.event !== null && typeof request.event === 'object' ? request.event : ({} as APIGatewayProxyEvent);
+        request.event !== null && typeof request.event === 'object'
+          ? request.event
+          : ({} as APIGatewayProxyEvent);
       const enrollment = readEnrollmentRequest(event);
       const apiRequestId = apiGatewayRequestId(event);
       request.internal.boundary = {

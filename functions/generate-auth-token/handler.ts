@@ -1,8 +1,8 @@
 // Lambda entry (and the local server's): config parsed once, dependencies built once, the key and
 // JWKS fetched during init with a top-level await, then a thin middy handler per request.
 import { parseConfig } from './config.ts';
-import { ConfigError } from './errors.ts';
 import { createEnrollmentRuntime } from './create-handler.ts';
+import { ConfigError } from './errors.ts';
 import { formatEventLog, stdoutSink } from './request-log.ts';
 
 function loadConfig() {

@@ -192,6 +192,7 @@ function toEnrollmentError(error: unknown): Error {
   }
   for (const [type, reason] of REASONS)
     if (error instanceof type) return new UnauthorizedError(reason, error.message, { cause: error });
-  if (error instanceof JwtBaseError) return new UnauthorizedError('malformed', error.message, { cause: error });
+  if (error instanceof JwtBaseError)
+    return new UnauthorizedError('malformed', error.message, { cause: error });
   return error instanceof Error ? error : new Error(String(error));
 }
