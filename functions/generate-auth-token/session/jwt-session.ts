@@ -50,6 +50,18 @@ export interface JwtSessionVerifier {
 
 type AnyVerifier = { verify(jwt: string): Promise<Record<string, unknown>>; hydrate(): Promise<void> };
 
+/** Both aws-jwt-verify verifiers, seen through the one call each route makes. */
+function anyVerifier(verifier: {
+  verify(jwt: string): Promise<object>;
+  hydrate(): Promise<void>;
+}): AnyVerifier {
+  return {
+    // Both resolve to the token's payload, which aws-jwt-verify has checked is a JSON object.
+    verify: (jwt) => verifier.verify(jwt) as Promise<Record<string, unknown>>,
+    hydrate: () => verifier.hydrate(),
+  };
+}
+
 interface IssuerRoute {
   readonly cognito: boolean;
   readonly verifier: AnyVerifier;
@@ -78,10 +90,9 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
 
   if (options.cognito !== undefined) {
     const { userPoolId, region, clientIds } = options.cognito;
-    const verifier = CognitoJwtVerifier.create(
-      { userPoolId, tokenUse: 'id', clientId: [...clientIds] },
-      { jwksCache },
-    ) as unknown as AnyVerifier;
+    const verifier = anyVerifier(
+      CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: [...clientIds] }, { jwksCache }),
+    );
     const route: IssuerRoute = {
       cognito: true,
       verifier,
@@ -93,10 +104,9 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
   }
   if (options.jwtIssuer !== undefined) {
     const { issuer, jwksUrl, audience, emailClaim } = options.jwtIssuer;
-    const verifier = JwtVerifier.create(
-      { issuer, audience: [...audience], jwksUri: jwksUrl },
-      { jwksCache },
-    ) as unknown as AnyVerifier;
+    const verifier = anyVerifier(
+      JwtVerifier.create({ issuer, audience: [...audience], jwksUri: jwksUrl }, { jwksCache }),
+    );
     routes.set(issuer, {
       cognito: false,
       verifier,
