@@ -98,7 +98,8 @@ function machineProbes(): ChromiumProbes {
 function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
-    return true;
+    // A directory passes X_OK too.
+    return statSync(path).isFile();
   } catch {
     return false;
   }
