@@ -14,7 +14,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-quic',
 ];
 
-// Once per test file: the first call may unpack the npm package's Chromium (~2 s). A failure is kept
+// Once per test file: the first run on a machine may unpack the npm package's Chromium (seconds). A failure is kept
 // too, so every browser test fails with the same message on how to get a browser.
 let chromiumPath: Promise<string> | undefined;
 
