@@ -1,4 +1,4 @@
-// The built IIFE (dist/web-snippet/ownid-enroll.min.js) in Debian's Chromium, against a stand-in token
+// The built IIFE (dist/web-snippet/ownid-enroll.min.js) in a real Chromium, against a stand-in token
 // endpoint and a stand-in OwnID SDK whose behaviour each test sets.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The demo's whole journey in Debian's Chromium: password login, the next page load runs the
+// The demo's whole journey in a real Chromium: password login, the next page load runs the
 // enrollment through the local server and the built snippet, the OwnID stand-in's dialog offers the
 // three outcomes of the guide. Screenshots go to /tmp/demo-*.png for a human look.
 import { mkdtempSync, rmSync } from 'node:fs';

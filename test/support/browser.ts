@@ -1,6 +1,7 @@
-// Debian's Chromium driven by playwright-core, for every browser test. Never `playwright install`:
-// the binary comes from the system (CHROMIUM_PATH overrides /usr/bin/chromium).
+// A real Chromium driven by playwright-core, for every browser test; which binary is chromium-path.ts's
+// choice (CHROMIUM_PATH, the system's, or the npm package's).
 import { type Browser, chromium, type LaunchOptions, type Page } from 'playwright-core';
+import { findChromium } from './chromium-path.ts';
 
 export const CHROMIUM_ARGS: readonly string[] = [
   '--headless',
@@ -13,18 +14,23 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-quic',
 ];
 
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Once per test file: the first run on a machine may unpack the npm package's Chromium (seconds). A failure is kept
+// too, so every browser test fails with the same message on how to get a browser.
+let chromiumPath: Promise<string> | undefined;
+
+export function chromiumExecutable(): Promise<string> {
+  chromiumPath ??= findChromium().then((found) => found.path);
+  return chromiumPath;
 }
 
 /** Launches one headless Chromium; extra `args` are appended to CHROMIUM_ARGS. Close it in afterAll. */
 // A new page costs a few hundred milliseconds in headless Chromium (a renderer process each): a test
 // file that wants to stay fast reuses one page, navigating it and calling `problems.clear()` per test.
-export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     headless: true,
     ...options,
-    executablePath: options.executablePath ?? chromiumPath(),
+    executablePath: options.executablePath ?? (await chromiumExecutable()),
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
   });
 }
