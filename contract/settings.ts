@@ -374,20 +374,3 @@ export type EnvNameOf<K extends Kind> = {
 export type ContextKey = { [I in SettingId]: Table[I] extends { cdk: string } ? I : never }[SettingId];
 /** Every EnrollmentTokenApi prop. */
 export type PropKey = { [I in SettingId]: Table[I] extends { cdk: 'prop' } ? I : never }[SettingId];
-
-const ROWS = Object.entries(SETTINGS) as [SettingId, Setting][];
-
-/** The settings with an environment variable, by it. */
-export const ENV_SETTINGS = Object.fromEntries(
-  ROWS.filter(([, setting]) => setting.env !== undefined).map(([, setting]) => [setting.env, setting]),
-) as Readonly<Record<EnvName, Setting>>;
-
-/** The settings with a CDK context key, in table order, by key. */
-export const CONTEXT_SETTINGS = Object.fromEntries(
-  ROWS.filter(([, setting]) => setting.cdk !== undefined),
-) as Readonly<Record<ContextKey, Setting>>;
-
-/** The EnrollmentTokenApi props, in table order, by name. */
-export const PROP_SETTINGS = Object.fromEntries(
-  ROWS.filter(([, setting]) => setting.cdk === 'prop'),
-) as Readonly<Record<PropKey, Setting>>;

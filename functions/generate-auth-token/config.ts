@@ -7,15 +7,14 @@ import {
   ORIGIN_PATTERN,
   PATTERNS,
 } from '../../contract/patterns.ts';
-import { brokenRule } from '../../contract/setting-rules.ts';
 import {
-  ENV_SETTINGS,
   type EnvName,
   type EnvNameOf,
   isTokenProfile,
   SETTINGS,
   type TokenProfile,
 } from '../../contract/settings.ts';
+import { brokenRule, ENV_SETTINGS } from '../../contract/settings-derived.ts';
 
 export type { TokenProfile };
 

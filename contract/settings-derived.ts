@@ -1,7 +1,42 @@
-// What a setting's table row allows, as code (the checks both the function and the stack run) and as
-// text (refusals and the docs tables). Dependency-free like the rest of the contract.
+// What is derived from the settings table: lookups by environment variable, context key and prop, the
+// props' defaults, the rule a value breaks (checked by both the function and the stack) and the text
+// of the docs tables' cells. Dependency-free like the rest of the contract.
 import { PATTERNS } from './patterns.ts';
-import type { Setting } from './settings.ts';
+import {
+  type ContextKey,
+  type EnvName,
+  type PropKey,
+  SETTINGS,
+  type Setting,
+  type SettingId,
+} from './settings.ts';
+
+type Table = typeof SETTINGS;
+const ROWS = Object.entries(SETTINGS) as [SettingId, Setting][];
+
+/** The settings with an environment variable, by it. */
+export const ENV_SETTINGS = Object.fromEntries(
+  ROWS.filter(([, setting]) => setting.env !== undefined).map(([, setting]) => [setting.env, setting]),
+) as Readonly<Record<EnvName, Setting>>;
+
+/** The settings with a CDK context key, in table order, by key. */
+export const CONTEXT_SETTINGS = Object.fromEntries(
+  ROWS.filter(([, setting]) => setting.cdk !== undefined),
+) as Readonly<Record<ContextKey, Setting>>;
+
+/** The EnrollmentTokenApi props, in table order, by name. */
+export const PROP_SETTINGS = Object.fromEntries(
+  ROWS.filter(([, setting]) => setting.cdk === 'prop'),
+) as Readonly<Record<PropKey, Setting>>;
+
+type DefaultedProp = { [K in PropKey]: Table[K] extends { default: unknown } ? K : never }[PropKey];
+
+/** The default of each prop that has one: what the construct uses when the prop is omitted. */
+export const PROP_DEFAULTS = Object.fromEntries(
+  Object.entries(PROP_SETTINGS)
+    .filter(([, setting]) => setting.default !== undefined)
+    .map(([name, setting]) => [name, setting.default]),
+) as { readonly [K in DefaultedProp]: Table[K]['default'] };
 
 /** The value types of CDK context: what `-c key=value` is parsed as before any rule applies. */
 export type ContextKind = 'string' | 'list' | 'integer' | 'number' | 'boolean';
