@@ -22,7 +22,9 @@ export function functionEnvironment(
     privateKeySecret: privateKeySecretId,
     allowedOrigins,
     introspectionCacheSeconds:
-      props.introspectionUrl === undefined ? undefined : (props.introspectionCacheSeconds ?? PROP_DEFAULTS.introspectionCacheSeconds),
+      props.introspectionUrl === undefined
+        ? undefined
+        : (props.introspectionCacheSeconds ?? PROP_DEFAULTS.introspectionCacheSeconds),
   };
   for (const name of ALWAYS_WRITTEN) values[name] ??= PROP_DEFAULTS[name];
   const env: Record<string, string> = {};
