@@ -1,16 +1,14 @@
-// The props of EnrollmentTokenApi and their validation. Validation collects every problem at once and
-// says what to change; the construct throws them, bin/ reports them next to context parse errors.
+// The props of EnrollmentTokenApi and their validation. Each prop's range, values and pattern come from
+// its row of the settings table (contract/settings.ts); only the rules between props are written here.
+// Every problem is collected, saying what to change; the construct throws them, bin/ reports them.
 import { Token } from 'aws-cdk-lib';
+import { PATTERNS } from '../contract/patterns.ts';
+import type { PropKey, Setting, TokenProfile } from '../contract/settings.ts';
+import { brokenRule, PROP_SETTINGS } from '../contract/settings-derived.ts';
 
-export type TokenProfile = 'default' | 'session-creation';
-
-/** The windows AWS WAF accepts for a rate-based rule, in seconds. */
-export const WAF_EVALUATION_WINDOWS = [60, 120, 300, 600] as const;
-
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export { ORIGIN_PATTERN } from '../contract/patterns.ts';
+export { LOG_RETENTION_DAYS, type TokenProfile, WAF_EVALUATION_WINDOWS } from '../contract/settings.ts';
+export { PROP_DEFAULTS } from '../contract/settings-derived.ts';
 
 export interface EnrollmentTokenApiProps {
   /**
@@ -233,93 +231,55 @@ export interface EnrollmentTokenApiProps {
   readonly apiGatewayCloudWatchRole?: boolean;
 }
 
-export const ORIGIN_PATTERN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/;
-const COGNITO_USER_POOL_ID = /^[a-z]{2}(?:-[a-z]+)+-\d+_[0-9A-Za-z]+$/;
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PATH = /^(?:\/[A-Za-z0-9._-]+)+$/;
-const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-
 const isSet = <T>(value: T | undefined): value is T => value !== undefined;
 const concrete = (value: string | undefined): value is string =>
-  value !== undefined && !Token.isUnresolved(value);
-const concreteNumber = (value: number | undefined): value is number =>
   value !== undefined && !Token.isUnresolved(value);
 
 /** Every problem with `props`, each naming the prop and what to do; empty when the props are valid. */
 export function validateEnrollmentTokenApiProps(props: EnrollmentTokenApiProps): string[] {
-  const problems: string[] = [];
-  const integerIn = (name: string, value: number | undefined, min: number, max: number, hint = '') => {
-    if (concreteNumber(value) && (!Number.isInteger(value) || value < min || value > max)) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got ${value}${hint}`);
-    }
-  };
-  const httpsUrl = (name: string, value: string | undefined) => {
-    if (!concrete(value)) return;
-    let url: URL | undefined;
-    try {
-      url = new URL(value);
-    } catch {
-      url = undefined;
-    }
-    if (url?.protocol !== 'https:') problems.push(`${name} must be an absolute https URL, got "${value}"`);
-  };
-  const secretId = (name: string, value: string | undefined) => {
-    if (concrete(value) && !SECRET_ARN.test(value) && !SECRET_NAME.test(value)) {
-      problems.push(`${name} must be a Secrets Manager secret name or ARN, got "${value}"`);
-    }
-  };
-  const kmsKeyArn = (name: string, value: string | undefined) => {
-    if (concrete(value) && !KMS_KEY_ARN.test(value)) {
-      problems.push(
-        `${name} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias ARN cannot be granted), got "${value}"`,
-      );
-    }
-  };
-  const cookieNames = (name: string, values: readonly string[] | undefined) => {
-    for (const cookie of values ?? []) {
-      if (concrete(cookie) && !COOKIE_NAME.test(cookie))
-        problems.push(`${name}: "${cookie}" is not a valid cookie name`);
-    }
-  };
+  return [...valueProblems(props), ...crossPropProblems(props)];
+}
 
-  for (const origin of props.allowedOrigins ?? []) {
-    if (!concrete(origin)) continue;
-    if (origin.includes('*')) {
-      problems.push(
-        `allowedOrigins: "${origin}" contains "*"; list every exact origin instead (credentials forbid wildcards)`,
-      );
-    } else if (!ORIGIN_PATTERN.test(origin)) {
-      const hint =
-        /^https?:\/\/[^/]+\/./.test(origin) || origin.endsWith('/')
-          ? ' (remove the path and trailing slash)'
-          : '';
-      problems.push(
-        `allowedOrigins: "${origin}" is not an exact origin scheme://host[:port] in lowercase${hint}`,
-      );
+/** Each set prop against its row: range, allowed values, pattern (of each item, for a list). */
+function valueProblems(props: EnrollmentTokenApiProps): string[] {
+  const problems: string[] = [];
+  for (const [name, setting] of Object.entries(PROP_SETTINGS) as [PropKey, Setting][]) {
+    const value: unknown = props[name];
+    if (value === undefined || typeof value === 'boolean') continue;
+    if (Array.isArray(value)) {
+      for (const item of value as readonly string[]) {
+        if (!concrete(item)) continue;
+        const rule = name === 'allowedOrigins' ? originRule(item) : brokenRule(setting, item);
+        if (rule !== undefined) problems.push(`${name}: "${item}" ${rule}`);
+      }
+      continue;
     }
+    if ((typeof value !== 'string' && typeof value !== 'number') || Token.isUnresolved(value)) continue;
+    const rule = brokenRule(setting, value);
+    if (rule === undefined) continue;
+    // An empty value has nothing to show.
+    const got = typeof value === 'number' ? `, got ${value}` : value.trim() === '' ? '' : `, got "${value}"`;
+    problems.push(`${name} ${rule}${got}${setting.hint ?? ''}`);
   }
-  if (concrete(props.path) && !PATH.test(props.path)) {
-    problems.push(
-      `path must look like "/generate-auth-token" (segments of letters, digits, ".", "_", "-"), got "${props.path}"`,
-    );
-  }
-  if (concrete(props.stageName) && !STAGE_NAME.test(props.stageName)) {
-    problems.push(`stageName may contain only letters, digits, "_" and "-", got "${props.stageName}"`);
-  }
+  return problems;
+}
+
+/** The origin pattern's rule, with what to do for the two usual mistakes. */
+function originRule(origin: string): string | undefined {
+  if (origin.includes('*'))
+    return 'contains "*"; list every exact origin instead (credentials forbid wildcards)';
+  if (PATTERNS.origin.test(origin)) return undefined;
+  const hasPath = /^https?:\/\/[^/]+\/./.test(origin) || origin.endsWith('/');
+  return `${PATTERNS.origin.rule}${hasPath ? ' (remove the path and trailing slash)' : ''}`;
+}
+
+/** The rules between props: what goes together, what needs what. */
+function crossPropProblems(props: EnrollmentTokenApiProps): string[] {
+  const problems: string[] = [];
 
   // Session sources.
   const clientIds = props.cognitoClientIds ?? [];
   if (isSet(props.cognitoUserPoolId)) {
-    if (concrete(props.cognitoUserPoolId) && !COGNITO_USER_POOL_ID.test(props.cognitoUserPoolId)) {
-      problems.push(`cognitoUserPoolId must look like "eu-west-1_AbC123", got "${props.cognitoUserPoolId}"`);
-    }
     if (clientIds.length === 0) {
       problems.push(
         'cognitoClientIds is required with cognitoUserPoolId: list the app client ids whose ID tokens are accepted',
@@ -337,8 +297,6 @@ export function validateEnrollmentTokenApiProps(props: EnrollmentTokenApiProps):
   } else if (isSet(props.jwtJwksUrl) || jwtAudience.length > 0 || isSet(props.jwtEmailClaim)) {
     problems.push('jwtJwksUrl/jwtAudience/jwtEmailClaim are set without jwtIssuer: set the issuer too');
   }
-  httpsUrl('jwtJwksUrl', props.jwtJwksUrl);
-  cookieNames('sessionCookieNames', props.sessionCookieNames);
   if (
     (props.sessionCookieNames ?? []).length > 0 &&
     !isSet(props.cognitoUserPoolId) &&
@@ -348,16 +306,14 @@ export function validateEnrollmentTokenApiProps(props: EnrollmentTokenApiProps):
       'sessionCookieNames needs a JWT session source to verify the cookie: set jwtIssuer or cognitoUserPoolId',
     );
   }
-  const introspectionCookieNames = props.introspectionCookieNames ?? [];
   if (isSet(props.introspectionUrl)) {
-    httpsUrl('introspectionUrl', props.introspectionUrl);
-    if (introspectionCookieNames.length === 0) {
+    if ((props.introspectionCookieNames ?? []).length === 0) {
       problems.push(
         'introspectionCookieNames is required with introspectionUrl: list the session cookies to forward',
       );
     }
   } else if (
-    introspectionCookieNames.length > 0 ||
+    (props.introspectionCookieNames ?? []).length > 0 ||
     isSet(props.introspectionSecret) ||
     isSet(props.introspectionCacheSeconds)
   ) {
@@ -365,86 +321,27 @@ export function validateEnrollmentTokenApiProps(props: EnrollmentTokenApiProps):
       'introspectionCookieNames/introspectionSecret/introspectionCacheSeconds need introspectionUrl: set it too',
     );
   }
-  cookieNames('introspectionCookieNames', introspectionCookieNames);
-  secretId('introspectionSecret', props.introspectionSecret);
-  kmsKeyArn('introspectionSecretKmsKeyArn', props.introspectionSecretKmsKeyArn);
   if (isSet(props.introspectionSecretKmsKeyArn) && !isSet(props.introspectionSecret)) {
     problems.push(
       'introspectionSecretKmsKeyArn is set without introspectionSecret: set the secret or remove the key',
     );
   }
-  integerIn('introspectionCacheSeconds', props.introspectionCacheSeconds, 0, 60);
-
-  // The key.
-  secretId('privateKeySecret', props.privateKeySecret);
-  kmsKeyArn('privateKeySecretKmsKeyArn', props.privateKeySecretKmsKeyArn);
-  integerIn('keyCacheTtlSeconds', props.keyCacheTtlSeconds, 0, 86_400);
 
   // The token.
-  integerIn(
-    'tokenTtlSeconds',
-    props.tokenTtlSeconds,
-    10,
-    300,
-    ' (OwnID tokens are short-lived; 60 is the guide default)',
-  );
-  if (
-    concrete(props.tokenProfile) &&
-    props.tokenProfile !== 'default' &&
-    props.tokenProfile !== 'session-creation'
-  ) {
-    problems.push(`tokenProfile must be "default" or "session-creation", got "${props.tokenProfile}"`);
-  }
-  httpsUrl('tokenSiteUrl', props.tokenSiteUrl);
   if (props.tokenProfile === 'session-creation' && !isSet(props.tokenSiteUrl)) {
     problems.push(
       'tokenSiteUrl is required with tokenProfile "session-creation": set the https URL of the site',
     );
   }
-  for (const [name, value] of [
-    ['tokenIssuer', props.tokenIssuer],
-    ['tokenAudience', props.tokenAudience],
-  ] as const) {
-    if (concrete(value) && value.trim() === '')
-      problems.push(`${name} must not be empty (omit it for the default)`);
-  }
 
   // Edge protection.
-  if (
-    concreteNumber(props.throttlingRateLimit) &&
-    !(props.throttlingRateLimit > 0 && props.throttlingRateLimit <= 10_000)
-  ) {
-    problems.push(
-      `throttlingRateLimit must be a number of requests per second above 0 and at most 10000, got ${props.throttlingRateLimit}`,
-    );
-  }
-  integerIn('throttlingBurstLimit', props.throttlingBurstLimit, 1, 5_000);
-  if (isSet(props.wafRateLimit)) {
-    integerIn(
-      'wafRateLimit',
-      props.wafRateLimit,
-      10,
-      2_000_000_000,
-      ' (AWS WAF rate-based rules start at 10)',
-    );
-  }
-  if (concreteNumber(props.wafEvaluationWindowSeconds)) {
-    if (!(WAF_EVALUATION_WINDOWS as readonly number[]).includes(props.wafEvaluationWindowSeconds)) {
-      problems.push(
-        `wafEvaluationWindowSeconds must be one of ${WAF_EVALUATION_WINDOWS.join(', ')}, got ${props.wafEvaluationWindowSeconds}`,
-      );
-    }
+  if (isSet(props.wafEvaluationWindowSeconds) && !Token.isUnresolved(props.wafEvaluationWindowSeconds)) {
     if (!isSet(props.wafRateLimit))
       problems.push('wafEvaluationWindowSeconds is set without wafRateLimit: set the limit to enable WAF');
   }
 
   // Custom domain.
   if (isSet(props.domainName)) {
-    if (concrete(props.domainName) && !DOMAIN_NAME.test(props.domainName)) {
-      problems.push(
-        `domainName must be a lowercase DNS name like "auth.example.com", got "${props.domainName}"`,
-      );
-    }
     if (!isSet(props.certificateArn)) {
       problems.push(
         'certificateArn is required with domainName: an ACM certificate for it in the stack region',
@@ -461,9 +358,6 @@ export function validateEnrollmentTokenApiProps(props: EnrollmentTokenApiProps):
       );
     }
   }
-  if (concrete(props.certificateArn) && !ACM_CERTIFICATE_ARN.test(props.certificateArn)) {
-    problems.push(`certificateArn must be an ACM certificate ARN, got "${props.certificateArn}"`);
-  }
   if (isSet(props.hostedZoneId) !== isSet(props.hostedZoneName)) {
     problems.push(
       'hostedZoneId and hostedZoneName go together: set both to create the DNS record, or neither',
@@ -477,31 +371,6 @@ export function validateEnrollmentTokenApiProps(props: EnrollmentTokenApiProps):
   ) {
     problems.push(`domainName "${props.domainName}" is not inside hostedZoneName "${props.hostedZoneName}"`);
   }
-
-  // Operations.
-  if (
-    concreteNumber(props.logRetentionDays) &&
-    !(LOG_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays)
-  ) {
-    problems.push(
-      `logRetentionDays must be a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(', ')}), got ${props.logRetentionDays}`,
-    );
-  }
-  if (concrete(props.alarmTopicArn) && !SNS_TOPIC_ARN.test(props.alarmTopicArn)) {
-    problems.push(`alarmTopicArn must be an SNS topic ARN, got "${props.alarmTopicArn}"`);
-  }
-  if (concrete(props.alarmEmail) && !EMAIL.test(props.alarmEmail)) {
-    problems.push(`alarmEmail must be an email address, got "${props.alarmEmail}"`);
-  }
-  integerIn('latencyAlarmThresholdMs', props.latencyAlarmThresholdMs, 50, 29_000);
-  integerIn('memorySize', props.memorySize, 128, 10_240);
-  integerIn(
-    'reservedConcurrentExecutions',
-    props.reservedConcurrentExecutions,
-    1,
-    10_000,
-    ' (0 would stop the function; omit it for unreserved)',
-  );
   return problems;
 }
 

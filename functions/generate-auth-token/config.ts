@@ -1,8 +1,23 @@
-// Every setting of the contract's section 3, parsed once at cold start into a frozen object.
-// A missing or malformed value throws ConfigError naming the variable(s); nothing is guessed.
+// Every setting the function reads, parsed once at cold start into a frozen object. Names, defaults,
+// ranges and patterns come from the settings table (contract/settings.ts); the rules between settings
+// are here. A missing or malformed value throws ConfigError naming the variable(s); nothing is guessed.
+import {
+  COGNITO_USER_POOL_ID_PATTERN,
+  COOKIE_NAME_PATTERN,
+  ORIGIN_PATTERN,
+  PATTERNS,
+} from '../../contract/patterns.ts';
+import {
+  type EnvName,
+  type EnvNameOf,
+  isTokenProfile,
+  SETTINGS,
+  type TokenProfile,
+} from '../../contract/settings.ts';
+import { brokenRule, ENV_SETTINGS } from '../../contract/settings-derived.ts';
 import { ConfigError } from './errors.ts';
 
-export type TokenProfile = 'default' | 'session-creation';
+export type { TokenProfile };
 
 export interface CognitoSessionConfig {
   readonly userPoolId: string;
@@ -52,38 +67,39 @@ export interface Config {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const COGNITO_USER_POOL_ID = /^(?<region>[a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+$/;
-const ORIGIN = /^https?:\/\/(?:[a-z0-9.-]+|\[[0-9a-f:]+\])(?::\d{1,5})?$/;
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 function envReader(env: Env) {
   const problems: { name: string; problem: string }[] = [];
   const fail = (name: string, problem: string) => {
     problems.push({ name, problem });
     return undefined;
   };
-  const text = (name: string): string | undefined => {
+  const text = (name: EnvName): string | undefined => {
     const value = env[name]?.trim();
     return value === '' ? undefined : value;
   };
-  const list = (name: string): string[] =>
+  const list = (name: EnvNameOf<'list'>): string[] =>
     (text(name) ?? '')
       .split(',')
       .map((item) => item.trim())
       .filter((item) => item !== '');
-  const integer = (name: string, fallback: number, min: number, max: number): number => {
+  /** An integer within the row's range, or the row's default when unset (and when refused). */
+  const integer = (name: EnvNameOf<'integer'>): number => {
+    const setting = ENV_SETTINGS[name];
+    const fallback = Number(setting.default);
     const raw = text(name);
     if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) {
-      fail(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
+    const rule = brokenRule(setting, /^\d+$/.test(raw) ? Number(raw) : Number.NaN);
+    if (rule !== undefined) {
+      fail(name, `${rule}, got "${raw}"`);
       return fallback;
     }
-    return value;
+    return Number(raw);
   };
-  const url = (name: string, { httpsOnly }: { httpsOnly: boolean }): string | undefined => {
+  /** https, or, where the row allows it (local stand-ins), http on loopback. */
+  const url = (name: EnvNameOf<'url'>): string | undefined => {
     const raw = text(name);
     if (raw === undefined) return undefined;
+    const httpsOnly = ENV_SETTINGS[name].loopbackHttp !== true;
     let parsed: URL;
     try {
       parsed = new URL(raw);
@@ -107,20 +123,21 @@ function envReader(env: Env) {
 type EnvReader = ReturnType<typeof envReader>;
 
 function readTokenConfig({ text, integer, url, fail }: EnvReader): TokenConfig {
-  const profileRaw = text('TOKEN_PROFILE') ?? 'default';
-  let profile: TokenProfile = 'default';
-  if (profileRaw === 'default' || profileRaw === 'session-creation') profile = profileRaw;
-  else fail('TOKEN_PROFILE', `must be "default" or "session-creation", got "${profileRaw}"`);
-  const ttlSeconds = integer('TOKEN_TTL_SECONDS', 60, 10, 300);
-  const siteUrl = url('TOKEN_SITE_URL', { httpsOnly: true });
+  const profileRaw = text('TOKEN_PROFILE') ?? SETTINGS.tokenProfile.default;
+  let profile: TokenProfile = SETTINGS.tokenProfile.default;
+  if (isTokenProfile(profileRaw)) profile = profileRaw;
+  else fail('TOKEN_PROFILE', `${brokenRule(SETTINGS.tokenProfile, profileRaw)}, got "${profileRaw}"`);
+  const ttlSeconds = integer('TOKEN_TTL_SECONDS');
+  const siteUrl = url('TOKEN_SITE_URL');
   if (profile === 'session-creation' && text('TOKEN_SITE_URL') === undefined) {
     fail('TOKEN_SITE_URL', 'is required with TOKEN_PROFILE=session-creation (an https URL of the site)');
   }
+  const sessionCreation = profile === 'session-creation';
   return {
     profile,
     ttlSeconds,
-    issuer: text('TOKEN_ISSUER') ?? (profile === 'session-creation' ? (siteUrl ?? '') : 'OwnID'),
-    audience: text('TOKEN_AUDIENCE') ?? (profile === 'session-creation' ? (siteUrl ?? '') : 'OwnID'),
+    issuer: text('TOKEN_ISSUER') ?? (sessionCreation ? (siteUrl ?? '') : SETTINGS.tokenIssuer.default),
+    audience: text('TOKEN_AUDIENCE') ?? (sessionCreation ? (siteUrl ?? '') : SETTINGS.tokenAudience.default),
     siteUrl,
   };
 }
@@ -156,29 +173,27 @@ export function parseConfig(env: Env): Config {
       'is required (the Secrets Manager secret holding the OwnID private key)',
     );
   }
-  const keyCacheTtlSeconds = integer('KEY_CACHE_TTL_SECONDS', 300, 0, 86_400);
+  const keyCacheTtlSeconds = integer('KEY_CACHE_TTL_SECONDS');
 
   // Session sources.
   let cognito: CognitoSessionConfig | undefined;
   const userPoolId = text('SESSION_COGNITO_USER_POOL_ID');
   const clientIds = list('SESSION_COGNITO_CLIENT_IDS');
   if (userPoolId !== undefined) {
-    const region = COGNITO_USER_POOL_ID.exec(userPoolId)?.groups?.region;
+    const region = COGNITO_USER_POOL_ID_PATTERN.exec(userPoolId)?.groups?.region;
     if (region === undefined)
-      fail('SESSION_COGNITO_USER_POOL_ID', `must look like "eu-west-1_AbC123", got "${userPoolId}"`);
+      fail('SESSION_COGNITO_USER_POOL_ID', `${PATTERNS.cognitoUserPoolId.rule}, got "${userPoolId}"`);
     if (clientIds.length === 0)
       fail('SESSION_COGNITO_CLIENT_IDS', 'is required with SESSION_COGNITO_USER_POOL_ID');
     if (region !== undefined) cognito = { userPoolId, region, clientIds };
   } else if (clientIds.length > 0) {
     fail('SESSION_COGNITO_USER_POOL_ID', 'is required with SESSION_COGNITO_CLIENT_IDS');
   }
-  const cognitoJwksEndpoint = url('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER', {
-    httpsOnly: false,
-  })?.replace(/\/+$/, '');
+  const cognitoJwksEndpoint = url('AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER')?.replace(/\/+$/, '');
 
   let jwtIssuer: JwtIssuerSessionConfig | undefined;
   const issuer = text('SESSION_JWT_ISSUER');
-  const jwksUrl = url('SESSION_JWT_JWKS_URL', { httpsOnly: false });
+  const jwksUrl = url('SESSION_JWT_JWKS_URL');
   const audience = list('SESSION_JWT_AUDIENCE');
   const anyJwtSetting =
     issuer !== undefined || text('SESSION_JWT_JWKS_URL') !== undefined || audience.length > 0;
@@ -190,13 +205,15 @@ export function parseConfig(env: Env): Config {
     if (audience.length === 0)
       fail('SESSION_JWT_AUDIENCE', 'is required with SESSION_JWT_ISSUER (audience checks are not optional)');
     if (issuer !== undefined && jwksUrl !== undefined && audience.length > 0) {
-      jwtIssuer = { issuer, jwksUrl, audience, emailClaim: text('SESSION_JWT_EMAIL_CLAIM') ?? 'email' };
+      const emailClaim = text('SESSION_JWT_EMAIL_CLAIM') ?? SETTINGS.jwtEmailClaim.default;
+      jwtIssuer = { issuer, jwksUrl, audience, emailClaim };
     }
   }
 
   const sessionCookieNames = list('SESSION_COOKIE_NAMES');
   for (const name of sessionCookieNames) {
-    if (!COOKIE_NAME.test(name)) fail('SESSION_COOKIE_NAMES', `"${name}" is not a valid cookie name`);
+    if (!COOKIE_NAME_PATTERN.test(name))
+      fail('SESSION_COOKIE_NAMES', `"${name}" ${PATTERNS.cookieName.rule}`);
   }
   if (sessionCookieNames.length > 0 && cognito === undefined && jwtIssuer === undefined) {
     fail(
@@ -206,7 +223,7 @@ export function parseConfig(env: Env): Config {
   }
 
   let introspection: IntrospectionSessionConfig | undefined;
-  const introspectionUrl = url('SESSION_INTROSPECTION_URL', { httpsOnly: false });
+  const introspectionUrl = url('SESSION_INTROSPECTION_URL');
   const introspectionCookies = list('SESSION_INTROSPECTION_COOKIES');
   if (text('SESSION_INTROSPECTION_URL') !== undefined || introspectionCookies.length > 0) {
     if (text('SESSION_INTROSPECTION_URL') === undefined)
@@ -217,16 +234,16 @@ export function parseConfig(env: Env): Config {
         'is required with SESSION_INTROSPECTION_URL (the cookie names to forward)',
       );
     for (const name of introspectionCookies) {
-      if (!COOKIE_NAME.test(name))
-        fail('SESSION_INTROSPECTION_COOKIES', `"${name}" is not a valid cookie name`);
+      if (!COOKIE_NAME_PATTERN.test(name))
+        fail('SESSION_INTROSPECTION_COOKIES', `"${name}" ${PATTERNS.cookieName.rule}`);
     }
     if (introspectionUrl !== undefined && introspectionCookies.length > 0) {
       introspection = {
         url: introspectionUrl,
         cookieNames: introspectionCookies,
         sharedSecretId: text('SESSION_INTROSPECTION_SECRET_ID'),
-        cacheSeconds: integer('SESSION_INTROSPECTION_CACHE_SECONDS', 0, 0, 60),
-        timeoutMs: integer('SESSION_INTROSPECTION_TIMEOUT_MS', 1500, 100, 3000),
+        cacheSeconds: integer('SESSION_INTROSPECTION_CACHE_SECONDS'),
+        timeoutMs: integer('SESSION_INTROSPECTION_TIMEOUT_MS'),
       };
     }
   }
@@ -245,7 +262,7 @@ export function parseConfig(env: Env): Config {
 
   const allowedOrigins = list('ALLOWED_ORIGINS');
   for (const origin of allowedOrigins) {
-    if (!ORIGIN.test(origin))
+    if (!ORIGIN_PATTERN.test(origin))
       fail(
         'ALLOWED_ORIGINS',
         `"${origin}" is not an exact origin (scheme://host[:port], lowercase, no path, no "*")`,

@@ -1,11 +1,5 @@
 // Exact-origin CORS with credentials. Never "*"; a disallowed or absent Origin gets no
-// Access-Control-Allow-Origin at all.
-
-export const PREFLIGHT_HEADERS = {
-  'Access-Control-Allow-Methods': 'POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-  'Access-Control-Max-Age': '600',
-} as const;
+// Access-Control-Allow-Origin at all. The preflight's header set is contract/http.ts PREFLIGHT_HEADERS.
 
 export function isAllowedOrigin(
   origin: string | undefined,

@@ -1,5 +1,13 @@
 // The one response boundary: the contract's fixed bodies, security headers and CORS on every answer.
-import { corsHeaders, isAllowedOrigin, PREFLIGHT_HEADERS } from './cors.ts';
+import {
+  ALLOWED_METHODS,
+  ERROR_BODIES as CONTRACT_ERROR_BODIES,
+  NO_STORE_HEADERS,
+  PREFLIGHT_HEADERS,
+  RETRY_AFTER_SECONDS,
+  SECURITY_HEADERS,
+} from '../../contract/http.ts';
+import { corsHeaders, isAllowedOrigin } from './cors.ts';
 import type { ErrorStatus } from './errors.ts';
 
 export interface ProxyResult {
@@ -8,22 +16,7 @@ export interface ProxyResult {
   body: string;
 }
 
-const ERROR_BODIES: Record<ErrorStatus, string> = {
-  401: '{"message":"Unauthorized"}',
-  403: '{"message":"Forbidden"}',
-  405: '{"message":"Method Not Allowed"}',
-  500: '{"message":"Internal Server Error"}',
-  503: '{"message":"Service Unavailable"}',
-};
-
-export const RETRY_AFTER_SECONDS = '5';
-
-const SECURITY_HEADERS = {
-  'Content-Type': 'application/json; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
-} as const;
+const ERROR_BODIES: Readonly<Record<ErrorStatus, string>> = CONTRACT_ERROR_BODIES;
 
 function jsonResponse(
   statusCode: number,
@@ -49,7 +42,7 @@ export function errorResponse(
   allowedOrigins: readonly string[],
 ): ProxyResult {
   const response = jsonResponse(status, ERROR_BODIES[status], origin, allowedOrigins);
-  if (status === 405) response.headers.Allow = 'POST, OPTIONS';
+  if (status === 405) response.headers.Allow = ALLOWED_METHODS;
   if (status === 503) response.headers['Retry-After'] = RETRY_AFTER_SECONDS;
   return response;
 }
@@ -62,7 +55,11 @@ export function preflightResponse(
   if (!isAllowedOrigin(origin, allowedOrigins)) return undefined;
   return {
     statusCode: 204,
-    headers: { ...corsHeaders(origin, allowedOrigins), ...PREFLIGHT_HEADERS, 'Cache-Control': 'no-store' },
+    headers: {
+      ...corsHeaders(origin, allowedOrigins),
+      ...PREFLIGHT_HEADERS,
+      'Cache-Control': NO_STORE_HEADERS['Cache-Control'],
+    },
     body: '',
   };
 }

@@ -1,6 +1,7 @@
 // Reads an enrollment token the way OwnID would and says, in words, what is wrong with it. Pure:
 // the clock, the expected settings and the public key come in as arguments.
 import { type KeyObject, verify } from 'node:crypto';
+import { TOKEN_TTL_SECONDS } from '../../contract/settings.ts';
 import { isJsonObject, type TokenConfig } from '../../functions/generate-auth-token/operator-api.ts';
 
 /** What the token should look like: the function's TOKEN_* settings (ttl is not checked, only the cap). */
@@ -21,8 +22,8 @@ export interface TokenInspection {
   readonly problems: readonly string[];
 }
 
-/** The contract's longest token (TOKEN_TTL_SECONDS accepts 10..300) and session-creation grant. */
-const MAX_LIFETIME_SECONDS = 300;
+/** The longest token the function issues (TOKEN_TTL_SECONDS's cap), and the longest session-creation grant. */
+const MAX_LIFETIME_SECONDS = TOKEN_TTL_SECONDS.max;
 /** Clock difference tolerated before an iat "in the future" is reported. */
 const CLOCK_SKEW_SECONDS = 30;
 
