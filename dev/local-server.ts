@@ -39,7 +39,7 @@ export interface LocalServerOptions {
   readonly port?: number;
   /** @default '127.0.0.1' (loopback only) */
   readonly host?: string;
-  /** Settings (CONTRACT section 3 names, OWNID_APP_ID, OWNID_DEV_DIR, DEMO_SESSION). @default process.env */
+  /** Settings (the names of docs/contract.md, Settings; OWNID_APP_ID, OWNID_DEV_DIR, DEMO_SESSION). @default process.env */
   readonly env?: Env;
   /** Where `.local/` is made. @default process.cwd() */
   readonly cwd?: string;

@@ -1,4 +1,4 @@
-// Issue 7: the function against failing dependencies, through the real AWS SDK and real JWKS
+// The function against failing dependencies, through the real AWS SDK and real JWKS
 // downloads: Secrets Manager errors, throttling, hangs and slowness; key rotation in the secret
 // (controllable clock); a burst of cold requests; JWKS rotation, outage and hang; broken secrets.
 // A hanging dependency must end in a 503 with Retry-After well inside the 5 s Lambda timeout.

@@ -1,4 +1,4 @@
-// Issue 7: a bounded load test of the local server (dev/local-server.ts, the built Lambda bundle in
+// A bounded load test of the local server (dev/local-server.ts, the built Lambda bundle in
 // a worker thread) on 127.0.0.1 with autocannon: 20,000 requests over 64 connections, one
 // autocannon instance per request kind running side by side, so each kind's statuses are counted
 // exactly. Zero 5xx, zero errors or timeouts, zero wrong statuses; memory settles back.

@@ -1,4 +1,4 @@
-// Issue 7: the log audit. The corpus, fault, property and load files each audit every line their
+// The log audit (docs/contract.md, Log line). The corpus, fault, property and load files each audit every line their
 // functions wrote (test/support/log-audit.ts). This file proves the auditor catches what it must,
 // then audits the path those files bypass: the default sink, process.stdout, as deployed.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
