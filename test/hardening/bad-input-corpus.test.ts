@@ -30,7 +30,7 @@ import {
 } from '../support/forged-tokens.ts';
 import { expectContractResponse, expectIssuedFor, requestLogLine } from '../support/hardening-assertions.ts';
 import { ecKey, publicJwk, rsaKey } from '../support/keys.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   ALLOWED_ORIGIN,
   CLIENT_ID,
@@ -1301,10 +1301,10 @@ const track = (created: TestFunction) => {
   functions.push(created);
   return created;
 };
-let output: ReturnType<typeof captureProcessOutput>;
+let output: ReturnType<typeof spyOnProcessOutput>;
 
 beforeAll(async () => {
-  output = captureProcessOutput();
+  output = spyOnProcessOutput();
   stand = await startStand();
   const [ada, bob, cognitoAda] = await Promise.all([
     sessionJwt(issuerClaims(), stand.issuerKey.privateKey, { kid: ISSUER_KID }),

@@ -13,7 +13,7 @@ import { restEvent } from '../support/events.ts';
 import { cognitoClaims, flipSignatureBit, issuerClaims, nowSeconds } from '../support/forged-tokens.ts';
 import { ALLOWED_ORIGINS, STATUS_BODIES } from '../support/hardening-assertions.ts';
 import { publicJwk } from '../support/keys.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   AUDIENCE,
   CLIENT_ID,
@@ -48,11 +48,11 @@ let validTokens: string[] = [];
 let invalidTokens: string[] = [];
 let verifyIndependently: (token: string) => Promise<string | undefined>;
 const audit = new LogAudit();
-let output: ReturnType<typeof captureProcessOutput>;
+let output: ReturnType<typeof spyOnProcessOutput>;
 const stats = { invocations: 0, issued: 0, issuedFromMutation: 0 };
 
 beforeAll(async () => {
-  output = captureProcessOutput();
+  output = spyOnProcessOutput();
   stand = await startStand();
   fn = createTestFunction(stand.env);
   await fn.runtime.warmUp();
