@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// CDK entry (cdk.json "app"): context -> stack, with cdk-nag. Context keys: README.md, "Deploy" section.
+// CDK entry (cdk.json "app"): context -> stack, with cdk-nag. Context keys: docs/configuration.md, "Deployment context keys".
 import { AppContextError, buildApp } from '../lib/app.ts';
 
 try {

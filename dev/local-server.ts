@@ -1,21 +1,15 @@
-// The local server: `POST /generate-auth-token` (any method, in fact; that exact path only) goes to the built Lambda bundle
-// as an API Gateway REST proxy event, and the result comes back as the HTTP response. Around it, the
-// demo site and, when nothing is configured, dev mode (a dev OwnID key and a dev session issuer).
-import { randomUUID } from 'node:crypto';
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-  validateHeaderName,
-  validateHeaderValue,
-} from 'node:http';
+// The local server: listens, works out the settings (dev mode when nothing is configured: a dev
+// OwnID key and a dev session issuer), starts the built Lambda bundle and the demo site, and hands
+// every request to the router (dev/local-router.ts), which sends the endpoint path to the function.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createDevSessionIssuer, type DevSessionIssuer, OpaqueSessionStore } from './demo-sessions.ts';
 import { createDemoSite, ownIdSdkSettings } from './demo-site.ts';
 import { type DevFiles, ensureDevFiles, publicJwkOf, readPrivateKey } from './dev-files.ts';
-import { type FunctionHost, InvocationError, startFunction } from './function-host.ts';
-import { BodyTooLargeError, jsonReply, type Reply, readBody, send } from './http-reply.ts';
+import { type FunctionHost, startFunction } from './function-host.ts';
+import { jsonReply, send } from './http-reply.ts';
+import { createLocalRouter, createRateLimiter } from './local-router.ts';
 import {
   type DemoSessionMode,
   type Env,
@@ -25,9 +19,8 @@ import {
   usesDevKey,
   usesDevSession,
 } from './local-settings.ts';
-import { BAD_GATEWAY, fromProxyResult, toRestEvent } from './rest-event.ts';
 
-export const ENDPOINT_PATH = '/generate-auth-token';
+export { ENDPOINT_PATH } from './local-router.ts';
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -39,7 +32,7 @@ export interface LocalServerOptions {
   readonly port?: number;
   /** @default '127.0.0.1' (loopback only) */
   readonly host?: string;
-  /** Settings (CONTRACT section 3 names, OWNID_APP_ID, OWNID_DEV_DIR, DEMO_SESSION). @default process.env */
+  /** Settings (the names of docs/contract.md, Settings; OWNID_APP_ID, OWNID_DEV_DIR, DEMO_SESSION). @default process.env */
   readonly env?: Env;
   /** Where `.local/` is made. @default process.cwd() */
   readonly cwd?: string;
@@ -201,82 +194,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const functionEnv = { ...settings.functionEnv };
     if (keyFile !== undefined) functionEnv.OWNID_PRIVATE_KEY_FILE = resolve(cwd, keyFile);
 
-    routeRequest = async (req, res) => {
-      const target = req.url ?? '/';
-      // Exactly the endpoint path, as sent: `//x/generate-auth-token`, `http://host/generate-auth-token`
-      // or `/a/../generate-auth-token` are other paths (URL parsing would make them this one).
-      if (target.split('?', 1)[0] === ENDPOINT_PATH) {
-        await invokeEndpoint(req, res);
-        return;
-      }
-      const requestUrl = URL.parse(target, 'http://local.invalid');
-      if (requestUrl === null) {
-        send(res, jsonReply(400, { message: 'Bad Request' }));
-        return;
-      }
-      if (
-        loginLimiter !== undefined &&
-        requestUrl.pathname === '/demo/login' &&
-        !loginLimiter.allow(req.socket.remoteAddress ?? '')
-      ) {
-        send(res, tooManyRequests(loginLimiter.retryAfterSeconds));
-        return;
-      }
-      const reply = await demoSite(req, requestUrl);
-      send(res, reply ?? jsonReply(404, { message: 'Not Found' }));
-    };
-
-    const invokeEndpoint = async (req: IncomingMessage, res: ServerResponse) => {
-      // API Gateway's usage-plan throttling stands in here as a per-client limit.
-      if (
-        endpointLimiter !== undefined &&
-        req.method !== 'OPTIONS' &&
-        !endpointLimiter.allow(req.socket.remoteAddress ?? '')
-      ) {
-        send(res, tooManyRequests(endpointLimiter.retryAfterSeconds));
-        return;
-      }
-      let body: Buffer;
-      try {
-        body = await readBody(req, maxBodyBytes);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError)
-          send(res, jsonReply(413, { message: 'Payload Too Large' }, { Connection: 'close' }));
-        else res.destroy();
-        return;
-      }
-      try {
-        await functionStarted;
-      } catch {
-        send(res, jsonReply(503, { message: 'Service Unavailable' }));
-        return;
-      }
-      const requestId = randomUUID();
-      const event = toRestEvent({
-        method: req.method ?? 'GET',
-        url: req.url ?? ENDPOINT_PATH,
-        rawHeaders: req.rawHeaders,
-        body,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        requestId,
-        requestTimeEpoch: Date.now(),
-        resource: ENDPOINT_PATH,
-      });
-      let response = BAD_GATEWAY;
-      try {
-        response = fromProxyResult(await (fn as FunctionHost).invoke(event, requestId));
-      } catch (error) {
-        if (error instanceof InvocationError && error.kind === 'timeout') {
-          send(res, jsonReply(504, { message: 'Endpoint request timed out' }));
-          return;
-        }
-      }
-      // A header the function produced that HTTP cannot carry: API Gateway would answer 502 too.
-      if (!response.headers.every(([name, value]) => isValidHeader(name, value))) response = BAD_GATEWAY;
-      const framing = bodyless(response.statusCode) ? [] : ['Content-Length', String(response.body.length)];
-      res.writeHead(response.statusCode, [...response.headers.flat(), ...framing]);
-      res.end(req.method === 'HEAD' || bodyless(response.statusCode) ? undefined : response.body);
-    };
+    routeRequest = createLocalRouter({
+      demoSite,
+      endpointLimiter,
+      loginLimiter,
+      maxBodyBytes,
+      functionStarted,
+      invoke: (event, requestId) => (fn as FunctionHost).invoke(event, requestId),
+    });
 
     markSiteReady();
     fn = await startFunction({
@@ -308,25 +233,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   };
 }
 
-/** Statuses that carry no body and no Content-Length. */
-export function bodyless(status: number): boolean {
-  return status === 204 || status === 304 || status < 200;
-}
-
-function isValidHeader(name: string, value: string): boolean {
-  try {
-    validateHeaderName(name);
-    validateHeaderValue(name, value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function tooManyRequests(retryAfterSeconds: number): Reply {
-  return jsonReply(429, { message: 'Too Many Requests' }, { 'Retry-After': String(retryAfterSeconds) });
-}
-
 function publicJwkFromFile(path: string): Record<string, string> | undefined {
   try {
     return publicJwkOf(readPrivateKey(path), { alg: 'RS256', use: 'sig' });
@@ -334,24 +240,4 @@ function publicJwkFromFile(path: string): Record<string, string> | undefined {
     // Not a plain PEM (e.g. the JSON secret form): the stand-in then says it cannot check the signature.
     return undefined;
   }
-}
-
-/** Fixed-window counter per client address. */
-function createRateLimiter(limit: { readonly requests: number; readonly windowMs: number }) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return {
-    retryAfterSeconds: Math.max(1, Math.ceil(limit.windowMs / 1000)),
-    allow(client: string): boolean {
-      const now = Date.now();
-      if (windows.size > 10_000)
-        for (const [key, w] of windows) if (now - w.start >= limit.windowMs) windows.delete(key);
-      const current = windows.get(client);
-      if (current === undefined || now - current.start >= limit.windowMs) {
-        windows.set(client, { start: now, count: 1 });
-        return true;
-      }
-      current.count += 1;
-      return current.count <= limit.requests;
-    },
-  };
 }

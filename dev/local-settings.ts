@@ -1,5 +1,5 @@
 // Which settings the function gets when the local server runs it. Real settings (env or `.env`, the
-// names of CONTRACT section 3) are passed through untouched; what is missing is filled by dev mode:
+// names of docs/contract.md, Settings) are passed through untouched; what is missing is filled by dev mode:
 // no key -> the dev OwnID key file; no session source -> the dev session issuer (or, in the opaque
 // demo, the server's own session endpoint). The function sees ordinary configuration either way.
 import { DEV_SESSION_AUDIENCE, JWT_SESSION_COOKIE, OPAQUE_SESSION_COOKIE } from './demo-sessions.ts';
@@ -117,7 +117,7 @@ export function resolveLocalSettings(input: SettingsInput): LocalSettings {
   const allowedOrigins = [...new Set([...configured, ...ownOrigins])];
   functionEnv.ALLOWED_ORIGINS = allowedOrigins.join(',');
 
-  // What the offline stand-in expects in the token (CONTRACT section 2's defaults).
+  // What the offline stand-in expects in the token (docs/contract.md, Token: the default profile).
   const profile = env.TOKEN_PROFILE?.trim() || 'default';
   const siteUrl = env.TOKEN_SITE_URL?.trim() ?? '';
   const fallback = profile === 'session-creation' ? siteUrl : 'OwnID';

@@ -13,7 +13,7 @@ export const lambdaOutDir = join(projectRoot, 'dist/functions/generate-auth-toke
 export const lambdaBundlePath = join(lambdaOutDir, 'index.mjs');
 export const webSnippetOutDir = join(projectRoot, 'dist/web-snippet');
 
-/** Gzip budget of the minified web snippet IIFE (issue 4). */
+/** Gzip budget of the minified web snippet IIFE: sites paste it into every page. */
 export const WEB_SNIPPET_GZIP_BUDGET_BYTES = 2048;
 
 // node:http(s) through require(): an ESM import of node:http loads undici at cold start (see the

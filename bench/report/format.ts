@@ -4,7 +4,7 @@ import type { Summary } from '../support/stats.ts';
 export const GOALS = {
   /** Warm handler per request, as a multiple of one raw RS256 signature. */
   warmRatio: 1.25,
-  /** A straightforward middy + aws-jwt-verify + jose handler, measured on this machine (issue 6). */
+  /** A straightforward middy + aws-jwt-verify + jose handler, measured on this machine. */
   straightforwardRatio: 1.35,
   /** Cold start above a bare `node -e 0`. */
   coldAboveBareMs: 45,

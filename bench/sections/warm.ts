@@ -140,7 +140,7 @@ export async function measureWarm(
       return { email, token: signOwnIdToken(email, pem) };
     };
 
-    // Opaque sessions (issue 8): a site on 127.0.0.1 answers its session endpoint; two instances,
+    // Opaque sessions (docs/opaque-sessions.md): a site on 127.0.0.1 answers its session endpoint; two instances,
     // without and with the positive cache. The measured cost includes the site's own answer.
     const site = await listen(
       createServer((req, res) => {

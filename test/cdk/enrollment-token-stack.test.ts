@@ -514,7 +514,7 @@ describe('observability', () => {
   });
 
   it('outputs the endpoint, the secret, the put-secret-value command, the dashboard and a configuration note', () => {
-    // Output keys are the plain names the README uses (no construct prefix or hash).
+    // Output keys are the plain names docs/deploy.md uses (no construct prefix or hash).
     const outputs = defaults.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       'ConfigurationNote',

@@ -1,4 +1,4 @@
-// Keeps the README's Runbook true: every alarm the stack synthesizes has its own subsection stating the
+// Keeps docs/runbook.md true: every alarm the stack synthesizes has its own subsection stating the
 // alarm's real metric, threshold and period; the commands filter on log fields that exist, name reason
 // codes the function defines, look up outputs and resources the stack has, and run npm scripts that exist.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -57,24 +57,24 @@ beforeAll(() => {
     });
 });
 
-// --- The README ---------------------------------------------------------------------------------------------
+// --- The docs -----------------------------------------------------------------------------------------------
 
-const readme = read('README.md');
+const runbook = read('docs/runbook.md');
 
-/** The text from `## Runbook` to the next `## ` heading. */
-function runbookSection(): string {
-  const start = readme.indexOf('\n## Runbook\n');
-  if (start === -1) throw new Error('README.md has no "## Runbook" section');
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end === -1 ? undefined : end);
-}
+/** The README and every page it links to, where npm commands are shown to readers. */
+const allDocs = [
+  'README.md',
+  'web-snippet/README.md',
+  ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`),
+]
+  .filter((path) => path.endsWith('.md'))
+  .map((path) => read(path))
+  .join('\n');
 
-const runbook = runbookSection();
-
-/** `### ` subsections of the runbook, keyed by the heading's first word (`### Api5xxAlarm: ...` -> Api5xxAlarm). */
+/** `## ` sections of the runbook, keyed by the heading's first word (`## Api5xxAlarm: ...` -> Api5xxAlarm). */
 const subsections = new Map(
   runbook
-    .split('\n### ')
+    .split('\n## ')
     .slice(1)
     .map((part) => [part.split(/[:\s]/, 1)[0] ?? '', part] as const),
 );
@@ -104,7 +104,7 @@ const functionSources = sourceFiles('functions')
 const isFunctionLiteral = (value: string) =>
   functionSources.includes(`'${value}'`) || functionSources.includes(`"${value}"`);
 
-describe('README Runbook: the alarms', () => {
+describe('docs/runbook.md: the alarms', () => {
   it('names every alarm of the stack in a Runbook subsection of its own, and no alarm the stack lacks', () => {
     const templateAlarmIds = Object.entries(resources)
       .filter(([, resource]) => resource.Type === 'AWS::CloudWatch::Alarm')
@@ -170,7 +170,7 @@ describe('README Runbook: the alarms', () => {
   });
 });
 
-describe('README Runbook: the commands', () => {
+describe('docs/runbook.md: the commands', () => {
   it('mentions only reason codes and outcomes that the function sources define', () => {
     const codes = new Set([
       // `key_invalid` in prose
@@ -282,13 +282,13 @@ describe('README Runbook: the commands', () => {
     expect([...new Set(variables)].filter((name) => !isFunctionLiteral(name))).toEqual([]);
   });
 
-  it('runs only npm scripts that package.json defines (anywhere in the README)', () => {
+  it('runs only npm scripts that package.json defines (anywhere in the README and docs/)', () => {
     const scripts = Object.keys(
       (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts,
     );
     const named = new Set([
-      ...matchesOf(readme, /\bnpm run ([\w:-]+)/g),
-      ...matchesOf(readme, /\bnpm (start|test)\b/g),
+      ...matchesOf(allDocs, /\bnpm run ([\w:-]+)/g),
+      ...matchesOf(allDocs, /\bnpm (start|test)\b/g),
     ]);
     // The operator tools the runbook is built around.
     expect([...named]).toEqual(expect.arrayContaining(['key:put', 'key:check', 'token:inspect', 'smoke']));

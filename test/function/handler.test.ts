@@ -1,5 +1,5 @@
 // The function through its real middy chain, with REST proxy events, the real AWS SDK against the
-// Secrets Manager stand-in, and real JWKS downloads: every row of the contract's section 1.
+// Secrets Manager stand-in, and real JWKS downloads: every row of docs/contract.md, Responses and Errors.
 import { createPublicKey } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

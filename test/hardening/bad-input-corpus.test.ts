@@ -1,8 +1,8 @@
-// Issue 7: a table of hostile and malformed requests through the real handler (REST proxy events,
+// A table of hostile and malformed requests through the real handler (REST proxy events,
 // real AWS SDK against the Secrets Manager stand-in, real JWKS downloads). Every row states its
-// status and reason code; every refusal carries the contract's exact body, no-store, and no token.
+// status and reason code; every refusal carries the exact body of docs/contract.md, Responses, no-store, and no token.
 //
-// Decisions where the contract is silent (each row says which):
+// Decisions where docs/contract.md is silent (each row says which):
 // - `bearer <jwt>` / `BEARER <jwt>` are accepted: RFC 7235 auth schemes are case-insensitive.
 // - Exactly one space after the scheme, no leading/trailing whitespace: anything else is malformed.
 // - A verified look-alike email (Cyrillic "а") is another account: 200 with that exact email.
@@ -30,7 +30,7 @@ import {
 } from '../support/forged-tokens.ts';
 import { expectContractResponse, expectIssuedFor, requestLogLine } from '../support/hardening-assertions.ts';
 import { ecKey, publicJwk, rsaKey } from '../support/keys.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   ALLOWED_ORIGIN,
   CLIENT_ID,
@@ -1301,10 +1301,10 @@ const track = (created: TestFunction) => {
   functions.push(created);
   return created;
 };
-let output: ReturnType<typeof captureProcessOutput>;
+let output: ReturnType<typeof spyOnProcessOutput>;
 
 beforeAll(async () => {
-  output = captureProcessOutput();
+  output = spyOnProcessOutput();
   stand = await startStand();
   const [ada, bob, cognitoAda] = await Promise.all([
     sessionJwt(issuerClaims(), stand.issuerKey.privateKey, { kid: ISSUER_KID }),

@@ -1,4 +1,4 @@
-// Issue 7: the function against failing dependencies, through the real AWS SDK and real JWKS
+// The function against failing dependencies, through the real AWS SDK and real JWKS
 // downloads: Secrets Manager errors, throttling, hangs and slowness; key rotation in the secret
 // (controllable clock); a burst of cold requests; JWKS rotation, outage and hang; broken secrets.
 // A hanging dependency must end in a 503 with Retry-After well inside the 5 s Lambda timeout.
@@ -10,7 +10,7 @@ import { restEvent } from '../support/events.ts';
 import { cognitoClaims, issuerClaims } from '../support/forged-tokens.ts';
 import { expectContractResponse, expectIssuedFor, requestLogLine } from '../support/hardening-assertions.ts';
 import { ecKey, publicJwk, rsaKey } from '../support/keys.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   COGNITO_KID,
   createTestFunction,
@@ -34,10 +34,10 @@ let ada: string;
 let cognitoAda: string;
 const audit = new LogAudit();
 const functions: TestFunction[] = [];
-let output: ReturnType<typeof captureProcessOutput>;
+let output: ReturnType<typeof spyOnProcessOutput>;
 
 beforeAll(async () => {
-  output = captureProcessOutput();
+  output = spyOnProcessOutput();
   stand = await startStand();
   ada = await sessionJwt(issuerClaims(), stand.issuerKey.privateKey, { kid: ISSUER_KID });
   cognitoAda = await sessionJwt(cognitoClaims(), stand.cognitoKey.privateKey, { kid: COGNITO_KID });

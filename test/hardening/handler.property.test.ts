@@ -1,6 +1,6 @@
-// Issue 7: property tests of the whole handler (fast-check, 10,000 runs in total). Whatever the
+// Property tests of the whole handler (fast-check, 10,000 runs in total). Whatever the
 // method, headers, cookies, body or token-shaped strings (mutations of valid tokens included):
-// the handler never throws, answers only statuses of the contract with its exact bodies, 204 only
+// the handler never throws, answers only statuses of docs/contract.md, Responses, with their exact bodies, 204 only
 // to a preflight from an allowed origin, and 200 only when the request carried a session that an
 // independent verifier (jose, against the issuers' public keys) accepts for that very email.
 
@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyResult } from '../../functions/generate-auth-token/http-response.ts';
 import { restEvent } from '../support/events.ts';
 import { cognitoClaims, flipSignatureBit, issuerClaims, nowSeconds } from '../support/forged-tokens.ts';
-import { ALLOWED_ORIGINS, CONTRACT_BODIES } from '../support/hardening-assertions.ts';
+import { ALLOWED_ORIGINS, STATUS_BODIES } from '../support/hardening-assertions.ts';
 import { publicJwk } from '../support/keys.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   AUDIENCE,
   CLIENT_ID,
@@ -48,11 +48,11 @@ let validTokens: string[] = [];
 let invalidTokens: string[] = [];
 let verifyIndependently: (token: string) => Promise<string | undefined>;
 const audit = new LogAudit();
-let output: ReturnType<typeof captureProcessOutput>;
+let output: ReturnType<typeof spyOnProcessOutput>;
 const stats = { invocations: 0, issued: 0, issuedFromMutation: 0 };
 
 beforeAll(async () => {
-  output = captureProcessOutput();
+  output = spyOnProcessOutput();
   stand = await startStand();
   fn = createTestFunction(stand.env);
   await fn.runtime.warmUp();
@@ -179,7 +179,7 @@ async function invokeChecked(event: APIGatewayProxyEvent): Promise<ProxyResult> 
     const emails = await Promise.all(credentialCandidates(event).map(verifyIndependently));
     expect(emails, 'a 200 without a verifiable session in the request').toContain(body.email);
   } else {
-    expect(JSON.parse(result.body)).toStrictEqual(CONTRACT_BODIES[result.statusCode]);
+    expect(JSON.parse(result.body)).toStrictEqual(STATUS_BODIES[result.statusCode]);
     expect(result.body).not.toMatch(/eyJ/);
   }
   return result;

@@ -1,4 +1,4 @@
-// Issue 7: a bounded load test of the local server (dev/local-server.ts, the built Lambda bundle in
+// A bounded load test of the local server (dev/local-server.ts, the built Lambda bundle in
 // a worker thread) on 127.0.0.1 with autocannon: 20,000 requests over 64 connections, one
 // autocannon instance per request kind running side by side, so each kind's statuses are counted
 // exactly. Zero 5xx, zero errors or timeouts, zero wrong statuses; memory settles back.
@@ -16,7 +16,7 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
 import { cognitoClaims, flipSignatureBit, issuerClaims } from '../support/forged-tokens.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import { ALLOWED_ORIGIN, COGNITO_KID, ISSUER_KID, type Stand, startStand } from '../support/scenario.ts';
 import { sessionJwt } from '../support/tokens.ts';
 import { attachWorkerHeapProbe, type WorkerHeapProbe } from '../support/worker-heap.ts';
@@ -67,7 +67,7 @@ const functionLog = {
   problems: [] as string[],
 };
 let probe: WorkerHeapProbe;
-let output: ReturnType<typeof captureProcessOutput>;
+let output: ReturnType<typeof spyOnProcessOutput>;
 let tokens: { ada: string; cognito: string; forged: string };
 
 // A real GC for a steadier reading of the heap (vitest does not start workers with --expose-gc).
@@ -75,7 +75,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 beforeAll(async () => {
-  output = captureProcessOutput();
+  output = spyOnProcessOutput();
   stand = await startStand();
   cwd = mkdtempSync(join(tmpdir(), 'load-'));
   const ada = await sessionJwt(

@@ -1,4 +1,4 @@
-// Issue 7: the log audit. The corpus, fault, property and load files each audit every line their
+// The log audit (docs/contract.md, Log line). The corpus, fault, property and load files each audit every line their
 // functions wrote (test/support/log-audit.ts). This file proves the auditor catches what it must,
 // then audits the path those files bypass: the default sink, process.stdout, as deployed.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -7,7 +7,7 @@ import { createEnrollmentRuntime } from '../../functions/generate-auth-token/cre
 import { lambdaContext, restEvent } from '../support/events.ts';
 import { cognitoClaims, flipSignatureBit, issuerClaims } from '../support/forged-tokens.ts';
 import { ecKey } from '../support/keys.ts';
-import { captureProcessOutput, LogAudit } from '../support/log-audit.ts';
+import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   ALLOWED_ORIGIN,
   COGNITO_KID,
@@ -95,7 +95,7 @@ describe('the auditor', () => {
 
 describe('the default sink (process.stdout), as deployed', () => {
   let stand: Stand;
-  let output: ReturnType<typeof captureProcessOutput>;
+  let output: ReturnType<typeof spyOnProcessOutput>;
   const audit = new LogAudit();
 
   beforeAll(async () => {
@@ -103,7 +103,7 @@ describe('the default sink (process.stdout), as deployed', () => {
     for (const [name, value] of Object.entries(stand.env))
       if (name.startsWith('AWS_')) process.env[name] = value;
     // Not echoed: the lines are the subject here, not test output.
-    output = captureProcessOutput({ echo: false });
+    output = spyOnProcessOutput({ echo: false });
   });
   afterAll(async () => {
     output.restore();

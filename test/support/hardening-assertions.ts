@@ -1,11 +1,11 @@
-// The checks every hardening test makes on a response: the contract's exact body per status, the
+// The checks every hardening test makes on a response: the exact body per status of docs/contract.md, Responses, the
 // security headers, CORS only for an allowed origin, and no token unless the status is 200.
 import { createPublicKey } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { expect } from 'vitest';
 import type { ProxyResult } from '../../functions/generate-auth-token/http-response.ts';
 
-export const CONTRACT_BODIES: Readonly<Record<number, unknown>> = {
+export const STATUS_BODIES: Readonly<Record<number, unknown>> = {
   401: { message: 'Unauthorized' },
   403: { message: 'Forbidden' },
   405: { message: 'Method Not Allowed' },
@@ -37,7 +37,7 @@ export function expectContractResponse(result: ProxyResult, origin: string | und
     expect(result.headers).not.toHaveProperty('Access-Control-Allow-Credentials');
   }
   expect(JSON.stringify(result.headers)).not.toContain('*');
-  const expectedBody = CONTRACT_BODIES[result.statusCode];
+  const expectedBody = STATUS_BODIES[result.statusCode];
   if (expectedBody !== undefined) {
     expect(JSON.parse(result.body)).toStrictEqual(expectedBody);
     expectNoTokenIssued(result);

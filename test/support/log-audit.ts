@@ -2,6 +2,7 @@
 // value or email the request carried, and every refusal names its reason code. A LogAudit learns
 // the secrets of each request it is shown, then checks every captured line against all of them.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { vi } from 'vitest';
 
 const JWT_PREFIX = 'eyJ';
 const PEM_MARKERS = ['-----BEGIN', '-----END', 'PRIVATE KEY'];
@@ -141,14 +142,18 @@ function safeDecode(value: string): string {
 export interface CapturedOutput {
   /** Everything written to stdout/stderr or through console.* since capture started, one entry per line. */
   readonly lines: string[];
+  /** Puts the real streams and console methods back (mockRestore on every spy). */
   restore(): void;
 }
 
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+
 /**
- * Catches output that does not go through the handler's log sink (a stray console.log in a
- * dependency, the SDK's logger, stdoutSink). Output still reaches the real streams.
+ * Spies on everything that does not go through the handler's log sink (a stray console.log in a
+ * dependency, the SDK's logger, stdoutSink). With `echo` (the default) output still reaches the
+ * real streams.
  */
-export function captureProcessOutput(options: { readonly echo?: boolean } = {}): CapturedOutput {
+export function spyOnProcessOutput(options: { readonly echo?: boolean } = {}): CapturedOutput {
   const echo = options.echo ?? true;
   const lines: string[] = [];
   const push = (chunk: unknown) => {
@@ -156,34 +161,31 @@ export function captureProcessOutput(options: { readonly echo?: boolean } = {}):
       typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
     for (const line of text.split('\n')) if (line.trim() !== '') lines.push(line);
   };
-  const stdoutWrite = process.stdout.write;
-  const stderrWrite = process.stderr.write;
-  const wrapWrite = (original: typeof process.stdout.write) =>
-    function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+  const spyOnWrite = (stream: NodeJS.WriteStream) => {
+    const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+    return vi.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
       push(chunk);
-      if (!echo) {
-        const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-        callback?.();
-        return true;
-      }
-      return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as typeof process.stdout.write;
-  process.stdout.write = wrapWrite(stdoutWrite);
-  process.stderr.write = wrapWrite(stderrWrite);
-  const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
-  const originals = methods.map((name) => [name, console[name]] as const);
-  for (const [name, original] of originals) {
-    console[name] = (...args: unknown[]) => {
-      push(args.map((arg) => (typeof arg === 'string' ? arg : safeStringify(arg))).join(' '));
-      if (echo) original.apply(console, args);
-    };
-  }
+      if (echo) return original(chunk, ...rest);
+      const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
+    }) as typeof stream.write);
+  };
+  const spies = [
+    spyOnWrite(process.stdout),
+    spyOnWrite(process.stderr),
+    ...CONSOLE_METHODS.map((name) => {
+      const original = console[name].bind(console);
+      return vi.spyOn(console, name).mockImplementation((...args: unknown[]) => {
+        push(args.map((arg) => (typeof arg === 'string' ? arg : safeStringify(arg))).join(' '));
+        if (echo) original(...args);
+      });
+    }),
+  ];
   return {
     lines,
     restore() {
-      process.stdout.write = stdoutWrite;
-      process.stderr.write = stderrWrite;
-      for (const [name, original] of originals) console[name] = original;
+      for (const spy of spies) spy.mockRestore();
     },
   };
 }

@@ -1,4 +1,4 @@
-// The IIFE is what sites paste into every page: it must stay within its gzip budget (issue 4).
+// The IIFE is what sites paste into every page: it must stay within its gzip budget of 2 KB.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
