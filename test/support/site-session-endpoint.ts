@@ -7,6 +7,8 @@ export interface SiteSessionEndpoint {
   readonly url: string;
   /** The JSON body of the next 200 answers. */
   answer: Record<string, unknown>;
+  /** A status and body for particular cookies; undefined means 200 with `answer`. */
+  answerFor: (cookieHeader: string) => { status: number; body: Record<string, unknown> } | undefined;
   readonly received: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
@@ -15,12 +17,14 @@ export async function startSiteSessionEndpoint(): Promise<SiteSessionEndpoint> {
   const site = {
     url: '',
     answer: { email: 'ada@example.com', email_verified: true } as Record<string, unknown>,
+    answerFor: (() => undefined) as SiteSessionEndpoint['answerFor'],
     received: [] as IncomingHttpHeaders[],
     close: async () => {},
   };
   const server = createServer((req, res) => {
     site.received.push(req.headers);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(site.answer));
+    const { status, body } = site.answerFor(req.headers.cookie ?? '') ?? { status: 200, body: site.answer };
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   site.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/session`;
