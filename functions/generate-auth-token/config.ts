@@ -205,7 +205,13 @@ export function parseConfig(env: Env): Config {
       fail('SESSION_JWT_REQUIRE_EMAIL_VERIFIED', `must be "true" or "false", got "${requireVerified}"`);
     if (issuer !== undefined && jwksUrl !== undefined && audience.length > 0) {
       const emailClaim = text('SESSION_JWT_EMAIL_CLAIM') ?? 'email';
-      jwtIssuer = { issuer, jwksUrl, audience, emailClaim, requireEmailVerified: requireVerified !== 'false' };
+      jwtIssuer = {
+        issuer,
+        jwksUrl,
+        audience,
+        emailClaim,
+        requireEmailVerified: requireVerified !== 'false',
+      };
     }
   }
 

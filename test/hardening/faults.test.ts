@@ -254,8 +254,10 @@ describe('key rotation in the secret (KEY_CACHE_TTL_SECONDS=60, controllable clo
     clock += 11_000;
     const { result } = await timedInvoke(fn);
     expect(await signedBy(result, stand.ownIdKey.publicPem)).toBe(true);
-    await eventually(async () =>
-      fn.logs.some((l) => (JSON.parse(l) as { outcome?: string }).outcome === 'key_refresh_failed') || undefined,
+    await eventually(
+      async () =>
+        fn.logs.some((l) => (JSON.parse(l) as { outcome?: string }).outcome === 'key_refresh_failed') ||
+        undefined,
     );
     expect(await signedBy((await timedInvoke(fn)).result, stand.ownIdKey.publicPem)).toBe(true);
   });

@@ -31,12 +31,30 @@ import { type SiteSessionEndpoint, startSiteSessionEndpoint } from '../support/s
 import { decodeJwt, sessionJwt } from '../support/tokens.ts';
 
 const ALLOWED_STATUSES = new Set([200, 204, 401, 403, 405, 500, 503]);
-const RUNS = { arbitrary: 3000, mutations: 3000, model: 4000, es256: 400, cookieBytes: 600, emails: 200 } as const;
+const RUNS = {
+  arbitrary: 3000,
+  mutations: 3000,
+  model: 4000,
+  es256: 400,
+  cookieBytes: 600,
+  emails: 200,
+} as const;
 const EC_KID = 'issuer-ec-1';
 /** The one opaque session the site's endpoint knows (for ada); any other forwarded cookie is 401 there. */
 const VALID_SID = 's%3Avalid.sig';
 // Characters that make an email refused wherever they stand; and combining marks, refused where lone.
-const LOOK_ALIKE_CHARS = ['\uFE0F', '\u3164', '\u115F', '\uFFA0', '\u2800', '\u034F', '\uFF41', '\uFB01', '\u00B2', '\uE000'];
+const LOOK_ALIKE_CHARS = [
+  '\uFE0F',
+  '\u3164',
+  '\u115F',
+  '\uFFA0',
+  '\u2800',
+  '\u034F',
+  '\uFF41',
+  '\uFB01',
+  '\u00B2',
+  '\uE000',
+];
 const COMBINING_MARKS = ['\u0301', '\u0308', '\u20DD'];
 const EMAILS = ['ada@example.com', 'bob@example.com', 'carol@example.org'] as const;
 const FOREIGN_ORIGINS = [
@@ -67,7 +85,10 @@ beforeAll(async () => {
   site.answerFor = (cookie) =>
     cookie === `connect.sid=${VALID_SID}` ? undefined : { status: 401, body: { error: 'no session' } };
   const ec = ecKey();
-  const issuerKeys = [publicJwk(stand.issuerKey.publicKey, ISSUER_KID), publicJwk(ec.publicKey, EC_KID, 'ES256')];
+  const issuerKeys = [
+    publicJwk(stand.issuerKey.publicKey, ISSUER_KID),
+    publicJwk(ec.publicKey, EC_KID, 'ES256'),
+  ];
   stand.jwks.keysByPath.set('/jwks.json', issuerKeys);
   fn = createTestFunction({
     ...stand.env,
@@ -341,7 +362,10 @@ const anyToken = fc.oneof(
 );
 /** One character of a cookie value: any byte 0x00..0xFF except the ";" that ends it, or a few above. */
 const cookieChar = fc.oneof(
-  fc.integer({ min: 0, max: 0xff }).filter((b) => b !== 0x3b).map((b) => String.fromCharCode(b)),
+  fc
+    .integer({ min: 0, max: 0xff })
+    .filter((b) => b !== 0x3b)
+    .map((b) => String.fromCharCode(b)),
   fc.constantFrom('\u0100', '\u2028', '\uFEFF', '\uD800', '\u{1F600}'),
 );
 const cookiePair = fc.oneof(
@@ -520,7 +544,9 @@ describe('handler properties', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 80 }), fc.boolean(), async (bytes, asCookie) => {
         const token = `${es256Ada.split('.').slice(0, 2).join('.')}.${randomBytes(bytes).toString('base64url')}`;
-        const headers = asCookie ? { Cookie: `app_session=${token}` } : { Authorization: `Bearer ${token}` };
+        const headers: Record<string, string> = asCookie
+          ? { Cookie: `app_session=${token}` }
+          : { Authorization: `Bearer ${token}` };
         const logsBefore = fn.logs.length;
         const result = await invokeChecked(restEvent({ headers }));
         expect(result.statusCode).toBe(401);
@@ -562,12 +588,16 @@ describe('handler properties', () => {
     );
     await fc.assert(
       fc.asyncProperty(email, async (address) => {
-        const token = await sessionJwt(issuerClaims({ email: address }), stand.issuerKey.privateKey, { kid: ISSUER_KID });
+        const token = await sessionJwt(issuerClaims({ email: address }), stand.issuerKey.privateKey, {
+          kid: ISSUER_KID,
+        });
         audit.noteSecret(token);
         const logsBefore = fn.logs.length;
         const result = await invokeChecked(restEvent({ headers: { Authorization: `Bearer ${token}` } }));
         expect(result.statusCode).toBe(403);
-        expect((JSON.parse(fn.logs[logsBefore] ?? '{}') as { outcome?: string }).outcome).toBe('email_invalid');
+        expect((JSON.parse(fn.logs[logsBefore] ?? '{}') as { outcome?: string }).outcome).toBe(
+          'email_invalid',
+        );
       }),
       { numRuns: RUNS.emails },
     );

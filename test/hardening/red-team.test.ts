@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../functions/generate-auth-token/config.ts';
 import type { ProxyResult } from '../../functions/generate-auth-token/http-response.ts';
 import { restEvent } from '../support/events.ts';
-import { issuerClaims, nowSeconds, without } from '../support/forged-tokens.ts';
+import { issuerClaims, nowSeconds, respellSignature, without } from '../support/forged-tokens.ts';
 import { expectContractResponse, expectIssuedFor, requestLogLine } from '../support/hardening-assertions.ts';
 import { ecKey, publicJwk, rsaKey } from '../support/keys.ts';
 import {
@@ -55,20 +55,29 @@ async function call(fn: TestFunction, headers: Record<string, string>) {
 }
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-function expectRefused(got: { result: ProxyResult; line: Record<string, unknown> }, status: number, outcome: string) {
+function expectRefused(
+  got: { result: ProxyResult; line: Record<string, unknown> },
+  status: number,
+  outcome: string,
+) {
   expect(got.result.statusCode).toBe(status);
   expect(got.line).toMatchObject({ outcome, status });
 }
 
 /** A compact JWS whose signature is made by `sign` over the exact signing input. */
-function signedWith(header: Record<string, unknown>, claims: Record<string, unknown>, sign: (input: string) => Buffer) {
+function signedWith(
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  sign: (input: string) => Buffer,
+) {
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
   return `${input}.${sign(input).toString('base64url')}`;
 }
 const ecdsaSha256 = (key: KeyObject) => (input: string) =>
   createSign('SHA256').update(input).sign({ key, dsaEncoding: 'ieee-p1363' });
 const rsaSha256 = (key: KeyObject) => (input: string) => createSign('RSA-SHA256').update(input).sign(key);
-const withSignature = (token: string, signature: string) => `${token.split('.').slice(0, 2).join('.')}.${signature}`;
+const withSignature = (token: string, signature: string) =>
+  `${token.split('.').slice(0, 2).join('.')}.${signature}`;
 
 describe('a signature of any shape that does not verify is 401 bad_signature, never a 500', () => {
   it.each([0, 1, 10, 63, 65, 70, 72, 96, 128])('ES256 with a %i-byte signature', async (bytes) => {
@@ -89,11 +98,20 @@ describe('a signature of any shape that does not verify is 401 bad_signature, ne
 
   it.each([
     ['RS256 with a 1-byte signature', (t: string) => withSignature(t, 'AA')],
-    ['RS256 with a 255-byte signature', (t: string) => withSignature(t, randomBytes(255).toString('base64url'))],
-    ['RS256 with a 257-byte signature', (t: string) => withSignature(t, randomBytes(257).toString('base64url'))],
-    ['a signature segment of 5 characters (no byte length has that base64url form)', (t: string) => withSignature(t, 'AAAAA')],
+    [
+      'RS256 with a 255-byte signature',
+      (t: string) => withSignature(t, randomBytes(255).toString('base64url')),
+    ],
+    [
+      'RS256 with a 257-byte signature',
+      (t: string) => withSignature(t, randomBytes(257).toString('base64url')),
+    ],
+    [
+      'a signature segment of 5 characters (no byte length has that base64url form)',
+      (t: string) => withSignature(t, 'AAAAA'),
+    ],
     ['the genuine signature with a 5th padding character', (t: string) => `${t}A`],
-    ['the genuine signature re-spelled with non-zero spare bits', (t: string) => respellLastChar(t)],
+    ['the genuine signature re-spelled with non-zero spare bits', (t: string) => respellSignature(t)],
   ])('%s', async (_label, reshape) => {
     const fn = createTestFunction(stand.env);
     const got = await call(fn, bearer(reshape(await issuerSession(stand))));
@@ -103,19 +121,14 @@ describe('a signature of any shape that does not verify is 401 bad_signature, ne
   it('the same shapes on a Cognito ID token', async () => {
     const fn = createTestFunction(stand.env);
     const token = await cognitoIdToken(stand);
-    for (const reshaped of [withSignature(token, 'AAAAA'), withSignature(token, randomBytes(70).toString('base64url'))]) {
+    for (const reshaped of [
+      withSignature(token, 'AAAAA'),
+      withSignature(token, randomBytes(70).toString('base64url')),
+    ]) {
       expectRefused(await call(fn, bearer(reshaped)), 401, 'bad_signature');
     }
   });
 });
-
-/** A 256-byte RSA signature is 342 base64url characters, the last carrying 4 spare bits: set one. */
-function respellLastChar(token: string): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  const last = token.at(-1) ?? 'A';
-  const index = alphabet.indexOf(last);
-  return token.slice(0, -1) + alphabet[(index & ~0b1111) | ((index & 0b1111) ^ 0b0001)];
-}
 
 describe('introspection: when email_verified is present, only true counts', () => {
   beforeEach(() => {
@@ -147,22 +160,35 @@ describe('introspection: when email_verified is present, only true counts', () =
 });
 
 describe('the generic issuer requires email_verified: true unless SESSION_JWT_REQUIRE_EMAIL_VERIFIED=false', () => {
-  const noClaim = () => sessionJwt(without(issuerClaims(), 'email_verified'), stand.issuerKey.privateKey, { kid: ISSUER_KID });
+  const noClaim = () =>
+    sessionJwt(without(issuerClaims(), 'email_verified'), stand.issuerKey.privateKey, { kid: ISSUER_KID });
 
   it('by default a session without email_verified is 403 email_unverified', async () => {
     const fn = createTestFunction(stand.env);
     expectRefused(await call(fn, bearer(await noClaim())), 403, 'email_unverified');
     for (const value of ['true', 1, 'yes']) {
-      expectRefused(await call(fn, bearer(await issuerSession(stand, { email_verified: value }))), 403, 'email_unverified');
+      expectRefused(
+        await call(fn, bearer(await issuerSession(stand, { email_verified: value }))),
+        403,
+        'email_unverified',
+      );
     }
-    await expectIssuedFor((await call(fn, bearer(await issuerSession(stand)))).result, ADA, stand.ownIdKey.pkcs1Pem);
+    await expectIssuedFor(
+      (await call(fn, bearer(await issuerSession(stand)))).result,
+      ADA,
+      stand.ownIdKey.pkcs1Pem,
+    );
   });
 
   it('opted out: a missing claim is accepted, a stated false is still refused', async () => {
     const fn = createTestFunction({ ...stand.env, SESSION_JWT_REQUIRE_EMAIL_VERIFIED: 'false' });
     await expectIssuedFor((await call(fn, bearer(await noClaim()))).result, ADA, stand.ownIdKey.pkcs1Pem);
     for (const value of [false, 'false', 0]) {
-      expectRefused(await call(fn, bearer(await issuerSession(stand, { email_verified: value }))), 403, 'email_unverified');
+      expectRefused(
+        await call(fn, bearer(await issuerSession(stand, { email_verified: value }))),
+        403,
+        'email_unverified',
+      );
     }
   });
 
@@ -174,8 +200,13 @@ describe('the generic issuer requires email_verified: true unless SESSION_JWT_RE
 
   it('the setting takes "true" or "false" only', () => {
     expect(parseConfig(stand.env).jwtIssuer?.requireEmailVerified).toBe(true);
-    expect(parseConfig({ ...stand.env, SESSION_JWT_REQUIRE_EMAIL_VERIFIED: 'true' }).jwtIssuer?.requireEmailVerified).toBe(true);
-    expect(() => parseConfig({ ...stand.env, SESSION_JWT_REQUIRE_EMAIL_VERIFIED: 'no' })).toThrow(ConfigError);
+    expect(
+      parseConfig({ ...stand.env, SESSION_JWT_REQUIRE_EMAIL_VERIFIED: 'true' }).jwtIssuer
+        ?.requireEmailVerified,
+    ).toBe(true);
+    expect(() => parseConfig({ ...stand.env, SESSION_JWT_REQUIRE_EMAIL_VERIFIED: 'no' })).toThrow(
+      ConfigError,
+    );
     try {
       parseConfig({ ...stand.env, SESSION_JWT_REQUIRE_EMAIL_VERIFIED: '0' });
     } catch (error) {
@@ -254,7 +285,11 @@ describe('emails with invisible or compatibility look-alike characters are 403 e
     ['Cyrillic look-alike (another account, not a compatibility form)', '\u0430da@example.com'],
   ])('control: %s is accepted as given', async (_label, email) => {
     const fn = createTestFunction(stand.env);
-    await expectIssuedFor((await call(fn, bearer(await issuerSession(stand, { email })))).result, email, stand.ownIdKey.pkcs1Pem);
+    await expectIssuedFor(
+      (await call(fn, bearer(await issuerSession(stand, { email })))).result,
+      email,
+      stand.ownIdKey.pkcs1Pem,
+    );
   });
 });
 
@@ -273,7 +308,11 @@ describe('JWKS keys: RSA >= 2048 bits for RS256, P-256 for ES256, each key bound
   it.each([512, 1024])('only a %i-bit RSA key: 503 jwks_unavailable naming the kid and why', async (bits) => {
     const key = weakRsa(bits);
     const fn = withJwks([publicJwk(key.publicKey, `weak-${bits}`)]);
-    const token = signedWith({ alg: 'RS256', kid: `weak-${bits}` }, issuerClaims(), rsaSha256(key.privateKey));
+    const token = signedWith(
+      { alg: 'RS256', kid: `weak-${bits}` },
+      issuerClaims(),
+      rsaSha256(key.privateKey),
+    );
     const got = await call(fn, bearer(token));
     expectRefused(got, 503, 'jwks_unavailable');
     expect(got.line.level).toBe('ERROR');
@@ -284,21 +323,38 @@ describe('JWKS keys: RSA >= 2048 bits for RS256, P-256 for ES256, each key bound
   it.each([
     ['P-384', 'secp384r1'],
     ['P-521', 'secp521r1'],
-  ])('only a %s key (token labelled ES256): 503 jwks_unavailable naming the curve', async (name, namedCurve) => {
-    const key = curve(namedCurve);
-    const fn = withJwks([{ ...key.publicKey.export({ format: 'jwk' }), kid: 'big-curve', use: 'sig' }]);
-    const token = signedWith({ alg: 'ES256', kid: 'big-curve' }, issuerClaims(), ecdsaSha256(key.privateKey));
-    const got = await call(fn, bearer(token));
-    expectRefused(got, 503, 'jwks_unavailable');
-    expect(got.line.detail).toContain('big-curve');
-    expect(got.line.detail).toContain(name);
-  });
+  ])(
+    'only a %s key (token labelled ES256): 503 jwks_unavailable naming the curve',
+    async (name, namedCurve) => {
+      const key = curve(namedCurve);
+      const fn = withJwks([{ ...key.publicKey.export({ format: 'jwk' }), kid: 'big-curve', use: 'sig' }]);
+      const token = signedWith(
+        { alg: 'ES256', kid: 'big-curve' },
+        issuerClaims(),
+        ecdsaSha256(key.privateKey),
+      );
+      const got = await call(fn, bearer(token));
+      expectRefused(got, 503, 'jwks_unavailable');
+      expect(got.line.detail).toContain('big-curve');
+      expect(got.line.detail).toContain(name);
+    },
+  );
 
   it('an RSA key without alg does not verify a token labelled ES256 (RSA-SHA256 under another name)', async () => {
-    const fn = withJwks([{ ...stand.issuerKey.publicKey.export({ format: 'jwk' }), kid: 'no-alg', use: 'sig' }]);
-    const token = signedWith({ alg: 'ES256', kid: 'no-alg' }, issuerClaims(), rsaSha256(stand.issuerKey.privateKey));
+    const fn = withJwks([
+      { ...stand.issuerKey.publicKey.export({ format: 'jwk' }), kid: 'no-alg', use: 'sig' },
+    ]);
+    const token = signedWith(
+      { alg: 'ES256', kid: 'no-alg' },
+      issuerClaims(),
+      rsaSha256(stand.issuerKey.privateKey),
+    );
     expectRefused(await call(fn, bearer(token)), 401, 'alg_not_allowed');
-    const rs256 = signedWith({ alg: 'RS256', kid: 'no-alg' }, issuerClaims(), rsaSha256(stand.issuerKey.privateKey));
+    const rs256 = signedWith(
+      { alg: 'RS256', kid: 'no-alg' },
+      issuerClaims(),
+      rsaSha256(stand.issuerKey.privateKey),
+    );
     await expectIssuedFor((await call(fn, bearer(rs256))).result, ADA, stand.ownIdKey.pkcs1Pem);
   });
 
@@ -315,9 +371,20 @@ describe('JWKS keys: RSA >= 2048 bits for RS256, P-256 for ES256, each key bound
 
   it('a JWKS with one usable key: that key works, a token naming the refused key is 401', async () => {
     const weak = weakRsa(1024);
-    const fn = withJwks([publicJwk(weak.publicKey, 'legacy-1024'), publicJwk(stand.issuerKey.publicKey, ISSUER_KID)]);
-    await expectIssuedFor((await call(fn, bearer(await issuerSession(stand)))).result, ADA, stand.ownIdKey.pkcs1Pem);
-    const token = signedWith({ alg: 'RS256', kid: 'legacy-1024' }, issuerClaims(), rsaSha256(weak.privateKey));
+    const fn = withJwks([
+      publicJwk(weak.publicKey, 'legacy-1024'),
+      publicJwk(stand.issuerKey.publicKey, ISSUER_KID),
+    ]);
+    await expectIssuedFor(
+      (await call(fn, bearer(await issuerSession(stand)))).result,
+      ADA,
+      stand.ownIdKey.pkcs1Pem,
+    );
+    const token = signedWith(
+      { alg: 'RS256', kid: 'legacy-1024' },
+      issuerClaims(),
+      rsaSha256(weak.privateKey),
+    );
     expectRefused(await call(fn, bearer(token)), 401, 'bad_signature');
   });
 
@@ -341,7 +408,11 @@ describe('an RFC 9068 access token is not a session', () => {
 
   it.each(['JWT', 'jwt'])('control: typ %s is accepted', async (typ) => {
     const fn = createTestFunction(stand.env);
-    await expectIssuedFor((await call(fn, bearer(await issuerSession(stand, {}, { typ })))).result, ADA, stand.ownIdKey.pkcs1Pem);
+    await expectIssuedFor(
+      (await call(fn, bearer(await issuerSession(stand, {}, { typ })))).result,
+      ADA,
+      stand.ownIdKey.pkcs1Pem,
+    );
   });
 });
 
@@ -368,10 +439,14 @@ describe('Amplify with several signed-in users: cookie names and LastAuthUser co
     for (const [name, last] of [
       ['carol%40example.com', 'carol%40example.com'],
       ['carol@example.com', 'carol@example.com'],
-    ]) {
+    ] as const) {
       const other = name.replace('carol', 'dave');
       const cookie = `${prefix}.${other}.idToken=${dave}; ${prefix}.${name}.idToken=${carol}; ${prefix}.LastAuthUser=${last}`;
-      await expectIssuedFor((await call(fn, { Cookie: cookie })).result, 'carol@example.com', stand.ownIdKey.pkcs1Pem);
+      await expectIssuedFor(
+        (await call(fn, { Cookie: cookie })).result,
+        'carol@example.com',
+        stand.ownIdKey.pkcs1Pem,
+      );
     }
     const nobody = `${prefix}.dave%40example.com.idToken=${dave}; ${prefix}.carol%40example.com.idToken=${carol}; ${prefix}.LastAuthUser=erin@example.com`;
     expectRefused(await call(fn, { Cookie: nobody }), 401, 'malformed');

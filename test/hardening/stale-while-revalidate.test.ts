@@ -87,7 +87,11 @@ describe('a cached signing key answers while its refresh hangs (KEY_CACHE_TTL_SE
       round += 1;
       await sleep(100);
     }
-    await expectIssuedFor((await timed(fn, { Authorization: `Bearer ${ada}` })).result, 'ada@example.com', stand.ownIdKey.pkcs1Pem);
+    await expectIssuedFor(
+      (await timed(fn, { Authorization: `Bearer ${ada}` })).result,
+      'ada@example.com',
+      stand.ownIdKey.pkcs1Pem,
+    );
 
     const summary = summarise('signingKey', latencies);
     expect(summary.count).toBeGreaterThanOrEqual(40);
@@ -97,7 +101,9 @@ describe('a cached signing key answers while its refresh hangs (KEY_CACHE_TTL_SE
     expect(reads).toBeGreaterThanOrEqual(2);
     expect(reads).toBeLessThanOrEqual(3);
     // The hung refresh gave up inside the SDK's budget and said so, once.
-    const refreshFailures = fn.logs.filter((l) => (JSON.parse(l) as { outcome?: string }).outcome === 'key_refresh_failed');
+    const refreshFailures = fn.logs.filter(
+      (l) => (JSON.parse(l) as { outcome?: string }).outcome === 'key_refresh_failed',
+    );
     expect(refreshFailures).toHaveLength(1);
   }, 20_000);
 
@@ -133,7 +139,9 @@ describe('the cached introspection shared token answers while its refresh hangs'
 
     const summary = summarise('introspectionSharedToken', latencies);
     expect(summary.maxMs).toBeLessThan(LIMIT_MS);
-    expect(site.received.map((h) => h['x-ownid-enrollment-token'])).toEqual(Array(20).fill('shared-token-123'));
+    expect(site.received.map((h) => h['x-ownid-enrollment-token'])).toEqual(
+      Array(20).fill('shared-token-123'),
+    );
     expect(countReads(SHARED_TOKEN_ID) - readsBefore).toBe(1);
   }, 20_000);
 });

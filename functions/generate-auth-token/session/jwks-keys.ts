@@ -30,7 +30,8 @@ export function judgeJwk(jwk: Jwk): Judgement {
   const details = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa') {
     const bits = details.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) return { refused: `RSA key of ${bits} bits; RS256 needs at least ${MIN_RSA_BITS}` };
+    if (bits < MIN_RSA_BITS)
+      return { refused: `RSA key of ${bits} bits; RS256 needs at least ${MIN_RSA_BITS}` };
     const exponent = details.publicExponent ?? 0n;
     if (exponent < MIN_RSA_EXPONENT || exponent % 2n === 0n)
       return { refused: `RSA public exponent ${exponent}; it must be odd and at least ${MIN_RSA_EXPONENT}` };
@@ -53,7 +54,9 @@ export function usableJwks(body: Uint8Array): Jwks {
     assertIsJwks(parsed);
     jwks = parsed;
   } catch (error) {
-    throw new JwksValidationError(`JWKS is not a valid JWK set: ${error instanceof Error ? error.message : ''}`);
+    throw new JwksValidationError(
+      `JWKS is not a valid JWK set: ${error instanceof Error ? error.message : ''}`,
+    );
   }
   const keys: Jwk[] = [];
   const refusals: string[] = [];
