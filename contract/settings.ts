@@ -125,6 +125,13 @@ export const SETTINGS = {
     default: 'email',
     doc: "claim holding the email in that issuer's tokens",
   },
+  jwtRequireEmailVerified: {
+    env: 'SESSION_JWT_REQUIRE_EMAIL_VERIFIED',
+    cdk: 'prop',
+    kind: 'boolean',
+    default: true,
+    doc: 'refuse an issuer session unless it states `email_verified: true`; `false` only for an issuer whose emails are verified by construction (see docs/configuration.md)',
+  },
   sessionCookieNames: {
     env: 'SESSION_COOKIE_NAMES',
     cdk: 'prop',

@@ -59,6 +59,14 @@ export interface EnrollmentTokenApiProps {
    */
   readonly jwtEmailClaim?: string;
   /**
+   * Refuse a session from `jwtIssuer` unless it states `email_verified: true`. Set `false` only for an
+   * issuer whose emails are verified by construction: with `false`, an issuer that lets users set or
+   * edit their email unverified (the "nOAuth" class of account takeover) lets anyone enroll a passkey
+   * for someone else's email. A stated `email_verified` other than `true` is refused either way.
+   * @default true
+   */
+  readonly jwtRequireEmailVerified?: boolean;
+  /**
    * Cookie names that may carry the session JWT (Cognito's Amplify cookies are recognised without listing).
    * @default - none: session JWTs come from `Authorization: Bearer` (and Amplify cookies with Cognito)
    */

@@ -30,6 +30,8 @@ export interface JwtIssuerSessionConfig {
   readonly jwksUrl: string;
   readonly audience: readonly string[];
   readonly emailClaim: string;
+  /** Refuse a session without `email_verified: true` (SESSION_JWT_REQUIRE_EMAIL_VERIFIED, default true). */
+  readonly requireEmailVerified: boolean;
 }
 
 export interface IntrospectionSessionConfig {
@@ -204,9 +206,18 @@ export function parseConfig(env: Env): Config {
       fail('SESSION_JWT_JWKS_URL', 'is required with SESSION_JWT_ISSUER');
     if (audience.length === 0)
       fail('SESSION_JWT_AUDIENCE', 'is required with SESSION_JWT_ISSUER (audience checks are not optional)');
+    const requireVerified = text('SESSION_JWT_REQUIRE_EMAIL_VERIFIED') ?? 'true';
+    if (requireVerified !== 'true' && requireVerified !== 'false')
+      fail('SESSION_JWT_REQUIRE_EMAIL_VERIFIED', `must be "true" or "false", got "${requireVerified}"`);
     if (issuer !== undefined && jwksUrl !== undefined && audience.length > 0) {
       const emailClaim = text('SESSION_JWT_EMAIL_CLAIM') ?? SETTINGS.jwtEmailClaim.default;
-      jwtIssuer = { issuer, jwksUrl, audience, emailClaim };
+      jwtIssuer = {
+        issuer,
+        jwksUrl,
+        audience,
+        emailClaim,
+        requireEmailVerified: requireVerified !== 'false',
+      };
     }
   }
 

@@ -99,7 +99,8 @@ export function parseCookies(cookieHeaders: readonly string[]): CookieJar {
   };
 }
 
-function percentDecode(value: string): string {
+/** Percent-decodes a cookie value (or name part); text that is not valid percent-encoding stays as sent. */
+export function percentDecode(value: string): string {
   if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);

@@ -1,6 +1,8 @@
-// A value loaded on demand and reused for a TTL: one load in flight at a time, and when a refresh
-// fails the cached value keeps serving, with the next attempt after a back-off. The signing key and
-// the introspection shared token are both read this way.
+// A value loaded on demand and reused for a TTL: one load in flight at a time. Past the TTL the
+// cached value is still served at once while one refresh runs in the background
+// (stale-while-revalidate): only a caller with nothing cached waits for a load. When a refresh fails
+// the cached value keeps serving, with the next attempt after a back-off. The signing key and the
+// introspection shared token are both read this way.
 
 export interface RefreshingValueOptions<T> {
   readonly load: () => Promise<T>;
@@ -37,5 +39,10 @@ export function refreshingValue<T>(options: RefreshingValueOptions<T>): () => Pr
     return inFlight;
   }
 
-  return () => (cached !== undefined && now() < cached.refreshAt ? Promise.resolve(cached.value) : refresh());
+  return () => {
+    if (cached === undefined) return refresh();
+    // A failed background refresh settles to the cached value (see catch above): nothing is left unhandled.
+    if (now() >= cached.refreshAt) void refresh();
+    return Promise.resolve(cached.value);
+  };
 }

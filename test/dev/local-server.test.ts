@@ -509,6 +509,7 @@ describe('real settings', () => {
         aud: 'enrollment-api',
         sub: 'u1',
         email: 'grace@example.com',
+        email_verified: true,
         iat: now,
         exp: now + 300,
       },

@@ -59,6 +59,7 @@ describe('parseConfig', () => {
       jwksUrl: 'https://login.example.com/.well-known/jwks.json',
       audience: ['api'],
       emailClaim: 'https://example.com/email',
+      requireEmailVerified: true,
     });
     expect(config.sessionCookieNames).toEqual(['session', '__Host-session']);
     expect(config.allowedOrigins).toEqual([

@@ -8,6 +8,9 @@ import {
 import { createSigningKeyProvider } from '../../functions/generate-auth-token/signing-key.ts';
 import { rsaKey } from '../support/keys.ts';
 
+/** Lets a background refresh that is not awaited run to its end. */
+const settled = () => new Promise((resolve) => setImmediate(resolve));
+
 function clock(start = 1_800_000_000_000) {
   let now = start;
   return { now: () => now, advance: (ms: number) => (now += ms) };
@@ -57,14 +60,41 @@ describe('createSigningKeyProvider', () => {
     const first = await getKey();
     fail = true;
     time.advance(61_000);
+    // Past the TTL the cached key answers at once; the refresh runs (and fails) behind it.
     expect(await getKey()).toBe(first);
+    await settled();
     expect(kept).toHaveLength(1);
     time.advance(10_000);
-    await getKey();
+    expect(await getKey()).toBe(first);
+    await settled();
     expect(reads).toBe(2); // inside the back-off: no new read
     time.advance(21_000);
     await getKey();
+    await settled();
     expect(reads).toBe(3);
+  });
+
+  it('past the TTL, serves the cached key while one refresh hangs; only a cold caller waits', async () => {
+    const time = clock();
+    let reads = 0;
+    let hang = false;
+    const getKey = createSigningKeyProvider({
+      readSecret: () => {
+        reads++;
+        return hang ? new Promise<string>(() => {}) : Promise.resolve(pem);
+      },
+      ttlSeconds: 2,
+      now: time.now,
+    });
+    const first = await getKey();
+    hang = true;
+    time.advance(2_500);
+    const keys = await Promise.all(Array.from({ length: 20 }, () => getKey()));
+    expect(keys.every((key) => key === first)).toBe(true);
+    expect(reads).toBe(2); // one refresh in flight, shared by every caller
+    const cold = createSigningKeyProvider({ readSecret: () => new Promise<string>(() => {}), ttlSeconds: 2 });
+    const outcome = await Promise.race([cold().then(() => 'loaded'), settled().then(() => 'waiting')]);
+    expect(outcome).toBe('waiting');
   });
 
   it('maps failures with nothing cached: outage -> 503 key_unavailable, bad secret -> 500 key_invalid', async () => {

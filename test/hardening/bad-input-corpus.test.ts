@@ -13,7 +13,13 @@
 // - Cookie values may be DQUOTE-wrapped (RFC 6265) or percent-encoded: both are unwrapped.
 // - A bearer from a disallowed Origin is answered (200) but without CORS headers: only cookie
 //   sessions are ambient credentials a foreign site can make the browser send.
-import { randomUUID } from 'node:crypto';
+// - An empty signature segment is not a compact JWS (malformed); any other signature that does not
+//   verify, whatever its length or spelling, is bad_signature (ES256: every length 0..80 bytes).
+// - A cookie forwarded to the site's session endpoint must be printable ASCII (what a header carries
+//   byte for byte): every other character, 0x00..0xFF and beyond, is malformed, before any request.
+// - Emails with default-ignorable, private-use or blank characters, lone combining marks, or that
+//   NFKC would change (fullwidth, ligatures, superscripts) are 403 email_invalid.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Outcome } from '../../functions/generate-auth-token/request-log.ts';
@@ -24,6 +30,7 @@ import {
   issuerClaims,
   jsonWithRawMembers,
   nowSeconds,
+  respellSignature,
   signRawSegments,
   swapPayload,
   without,
@@ -44,6 +51,7 @@ import {
   type TestFunction,
   USER_POOL_ID,
 } from '../support/scenario.ts';
+import { type SiteSessionEndpoint, startSiteSessionEndpoint } from '../support/site-session-endpoint.ts';
 import { b64url, hs256WithPublicKey, sessionJwt, unsignedJwt } from '../support/tokens.ts';
 
 interface Kit {
@@ -55,6 +63,8 @@ interface Kit {
   /** Valid Cognito ID token for ada@example.com. */
   readonly cognitoAda: string;
   readonly attacker: ReturnType<typeof rsaKey>;
+  /** Valid ES256 issuer session for ada@example.com (P-256 key in the issuer's JWKS). */
+  readonly es256Ada: string;
 }
 
 interface Case {
@@ -89,6 +99,55 @@ const rawIssuerPayload = (kit: Kit, payload: string | Buffer, header: Record<str
     kit.stand.issuerKey.privateKey,
   );
 const segments = (token: string) => token.split('.');
+const EC_KID = 'issuer-ec-1';
+const hex = (char: string) => (char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+
+// Generated rows: ES256 signatures of every length, cookie characters of every byte, email look-alikes.
+const ES256_SIGNATURE_LENGTHS: readonly Case[] = Array.from({ length: 81 }, (_, bytes) => ({
+  name: `ES256 signature of ${bytes} random bytes`,
+  request: (k: Kit) =>
+    bearer(`${segments(k.es256Ada).slice(0, 2).join('.')}.${randomBytes(bytes).toString('base64url')}`),
+  status: 401,
+  outcome: bytes === 0 ? 'malformed' : 'bad_signature',
+}));
+
+const COOKIE_CHARACTERS = [
+  ...Array.from({ length: 256 }, (_, byte) => String.fromCharCode(byte)),
+  ...['\u0100', '\u2028', '\uFEFF', '\uD800', '\u{1F600}'],
+];
+const COOKIE_BYTES: readonly Case[] = COOKIE_CHARACTERS.map((char) => {
+  const code = char.codePointAt(0) ?? 0;
+  const forwardable = char.length === 1 && code >= 0x20 && code <= 0x7e;
+  return {
+    name: `introspection cookie with U+${hex(char)} in its value`,
+    request: () => cookie(`connect.sid=s%3Avalid${char}.sig`),
+    status: forwardable ? 200 : 401,
+    outcome: forwardable ? 'issued' : 'malformed',
+    ...(forwardable ? { email: ADA } : {}),
+  };
+});
+
+const LOOK_ALIKE_EMAILS: readonly Case[] = [
+  'ada\uFE0F@example.com',
+  'ada\u3164@example.com',
+  '\u115Fada@example.com',
+  '\uFFA0ada@example.com',
+  'ada@exam\u2800ple.com',
+  'ada\u034F@example.com',
+  'ada\u180E@example.com',
+  'ada@\u0301example.com',
+  '\u0308ada@example.com',
+  '\uFF41\uFF44\uFF41@example.com',
+  '\uFB01n@example.com',
+  'ada\u00B2@example.com',
+  'ada\uE000@example.com',
+  'ada\u{E0041}@example.com',
+].map((email) => ({
+  name: `email with U+${hex([...email].find((c) => !/[a-z@.]/.test(c)) ?? '')}`,
+  request: (k: Kit) => issuer(k, { email }).then((t) => bearer(t)),
+  status: 403,
+  outcome: 'email_invalid',
+}));
 
 const CASES: readonly Case[] = [
   // --- Authorization header: schemes and spacing -------------------------------------------
@@ -1289,9 +1348,68 @@ const CASES: readonly Case[] = [
     status: 405,
     outcome: 'method_not_allowed',
   },
+
+  // --- Red-team shapes ---------------------------------------------------------------------------
+  {
+    name: 'RS256 signature re-spelled with non-zero spare bits',
+    request: (k) => bearer(respellSignature(k.ada)),
+    status: 401,
+    outcome: 'bad_signature',
+  },
+  {
+    name: 'issuer: email_verified missing (required by default)',
+    request: (k) =>
+      sessionJwt(without(issuerClaims(), 'email_verified'), k.stand.issuerKey.privateKey, {
+        kid: ISSUER_KID,
+      }).then((t) => bearer(t)),
+    status: 403,
+    outcome: 'email_unverified',
+  },
+  {
+    name: 'issuer: email_verified "true" (a string)',
+    request: (k) => issuer(k, { email_verified: 'true' }).then((t) => bearer(t)),
+    status: 403,
+    outcome: 'email_unverified',
+  },
+  {
+    name: 'introspection: email_verified "false" from the site',
+    request: () => cookie('connect.sid=s%3Aunverified.sig'),
+    status: 403,
+    outcome: 'email_unverified',
+  },
+  {
+    name: 'typ at+jwt (an RFC 9068 access token)',
+    request: (k) => issuer(k, {}, { typ: 'at+jwt' }).then((t) => bearer(t)),
+    status: 401,
+    outcome: 'bad_token_use',
+  },
+  {
+    name: 'nbf = iat 3 s ahead (IdP clock skew) is ACCEPTED',
+    request: (k) => issuer(k, { nbf: nowSeconds() + 3, iat: nowSeconds() + 3 }).then((t) => bearer(t)),
+    status: 200,
+    outcome: 'issued',
+    email: ADA,
+  },
+  {
+    name: 'Amplify: %40-encoded users in the names, LastAuthUser with @',
+    request: async (k) => {
+      const carol = await cognito(k, { email: 'carol@example.com' });
+      const dave = await cognito(k, { email: 'dave@example.com' });
+      return cookie(
+        `${AMPLIFY}.dave%40example.com.idToken=${dave}; ${AMPLIFY}.carol%40example.com.idToken=${carol}; ${AMPLIFY}.LastAuthUser=carol@example.com`,
+      );
+    },
+    status: 200,
+    outcome: 'issued',
+    email: 'carol@example.com',
+  },
+  ...ES256_SIGNATURE_LENGTHS,
+  ...COOKIE_BYTES,
+  ...LOOK_ALIKE_EMAILS,
 ];
 
 let stand: Stand;
+let site: SiteSessionEndpoint;
 let kit: Kit;
 let fn: TestFunction;
 const audit = new LogAudit();
@@ -1305,21 +1423,39 @@ let output: ReturnType<typeof spyOnProcessOutput>;
 
 beforeAll(async () => {
   output = spyOnProcessOutput();
-  stand = await startStand();
-  const [ada, bob, cognitoAda] = await Promise.all([
+  [stand, site] = await Promise.all([startStand(), startSiteSessionEndpoint()]);
+  // The site vouches for every session but one, which it states as unverified the way PHP would.
+  site.answer = { email: ADA, email_verified: true };
+  site.answerFor = (cookieHeader) =>
+    cookieHeader.includes('unverified')
+      ? { status: 200, body: { email: ADA, email_verified: 'false' } }
+      : undefined;
+  const ec = ecKey();
+  stand.jwks.keysByPath.set('/jwks.json', [
+    publicJwk(stand.issuerKey.publicKey, ISSUER_KID),
+    publicJwk(ec.publicKey, EC_KID, 'ES256'),
+  ]);
+  const [ada, bob, cognitoAda, es256Ada] = await Promise.all([
     sessionJwt(issuerClaims(), stand.issuerKey.privateKey, { kid: ISSUER_KID }),
     sessionJwt(issuerClaims({ sub: 'user-2', email: 'bob@example.com' }), stand.issuerKey.privateKey, {
       kid: ISSUER_KID,
     }),
     sessionJwt(cognitoClaims(), stand.cognitoKey.privateKey, { kid: COGNITO_KID }),
+    sessionJwt(issuerClaims(), ec.privateKey, { kid: EC_KID }),
   ]);
-  kit = { stand, ada, bob, cognitoAda, attacker: rsaKey('attacker') };
-  fn = track(createTestFunction(stand.env));
+  kit = { stand, ada, bob, cognitoAda, attacker: rsaKey('attacker'), es256Ada };
+  fn = track(
+    createTestFunction({
+      ...stand.env,
+      SESSION_INTROSPECTION_URL: site.url,
+      SESSION_INTROSPECTION_COOKIES: 'connect.sid',
+    }),
+  );
   await fn.runtime.warmUp();
 });
 afterAll(async () => {
   output.restore();
-  await stand.close();
+  await Promise.all([stand.close(), site.close()]);
 });
 
 function originOf(event: APIGatewayProxyEvent): string | undefined {

@@ -4,6 +4,7 @@
 // to a preflight from an allowed origin, and 200 only when the request carried a session that an
 // independent verifier (jose, against the issuers' public keys) accepts for that very email.
 
+import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
@@ -12,7 +13,7 @@ import type { ProxyResult } from '../../functions/generate-auth-token/http-respo
 import { restEvent } from '../support/events.ts';
 import { cognitoClaims, flipSignatureBit, issuerClaims, nowSeconds } from '../support/forged-tokens.ts';
 import { ALLOWED_ORIGINS, STATUS_BODIES } from '../support/hardening-assertions.ts';
-import { publicJwk } from '../support/keys.ts';
+import { ecKey, publicJwk } from '../support/keys.ts';
 import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
 import {
   AUDIENCE,
@@ -26,10 +27,35 @@ import {
   startStand,
   type TestFunction,
 } from '../support/scenario.ts';
+import { type SiteSessionEndpoint, startSiteSessionEndpoint } from '../support/site-session-endpoint.ts';
 import { decodeJwt, sessionJwt } from '../support/tokens.ts';
 
 const ALLOWED_STATUSES = new Set([200, 204, 401, 403, 405, 500, 503]);
-const RUNS = { arbitrary: 3000, mutations: 3000, model: 4000 } as const;
+const RUNS = {
+  arbitrary: 3000,
+  mutations: 3000,
+  model: 4000,
+  es256: 400,
+  cookieBytes: 600,
+  emails: 200,
+} as const;
+const EC_KID = 'issuer-ec-1';
+/** The one opaque session the site's endpoint knows (for ada); any other forwarded cookie is 401 there. */
+const VALID_SID = 's%3Avalid.sig';
+// Characters that make an email refused wherever they stand; and combining marks, refused where lone.
+const LOOK_ALIKE_CHARS = [
+  '\uFE0F',
+  '\u3164',
+  '\u115F',
+  '\uFFA0',
+  '\u2800',
+  '\u034F',
+  '\uFF41',
+  '\uFB01',
+  '\u00B2',
+  '\uE000',
+];
+const COMBINING_MARKS = ['\u0301', '\u0308', '\u20DD'];
 const EMAILS = ['ada@example.com', 'bob@example.com', 'carol@example.org'] as const;
 const FOREIGN_ORIGINS = [
   'https://app.example.com.evil.test',
@@ -41,7 +67,9 @@ const FOREIGN_ORIGINS = [
 const AMPLIFY = `CognitoIdentityServiceProvider.${CLIENT_ID}`;
 
 let stand: Stand;
+let site: SiteSessionEndpoint;
 let fn: TestFunction;
+let es256Ada = '';
 /** Valid sessions, precomputed: token -> email. */
 const valid = new Map<string, string>();
 let validTokens: string[] = [];
@@ -53,9 +81,22 @@ const stats = { invocations: 0, issued: 0, issuedFromMutation: 0 };
 
 beforeAll(async () => {
   output = spyOnProcessOutput();
-  stand = await startStand();
-  fn = createTestFunction(stand.env);
+  [stand, site] = await Promise.all([startStand(), startSiteSessionEndpoint()]);
+  site.answerFor = (cookie) =>
+    cookie === `connect.sid=${VALID_SID}` ? undefined : { status: 401, body: { error: 'no session' } };
+  const ec = ecKey();
+  const issuerKeys = [
+    publicJwk(stand.issuerKey.publicKey, ISSUER_KID),
+    publicJwk(ec.publicKey, EC_KID, 'ES256'),
+  ];
+  stand.jwks.keysByPath.set('/jwks.json', issuerKeys);
+  fn = createTestFunction({
+    ...stand.env,
+    SESSION_INTROSPECTION_URL: site.url,
+    SESSION_INTROSPECTION_COOKIES: 'connect.sid',
+  });
   await fn.runtime.warmUp();
+
   for (const email of EMAILS) {
     valid.set(
       await sessionJwt(issuerClaims({ email }), stand.issuerKey.privateKey, { kid: ISSUER_KID }),
@@ -66,6 +107,9 @@ beforeAll(async () => {
       email,
     );
   }
+  // After the RS256 pairs: the model below relies on even = issuer, odd = Cognito for indexes 0..5.
+  es256Ada = await sessionJwt(issuerClaims(), ec.privateKey, { kid: EC_KID });
+  valid.set(es256Ada, 'ada@example.com');
   validTokens = [...valid.keys()];
   const ada = validTokens[0] ?? '';
   invalidTokens = [
@@ -83,15 +127,17 @@ beforeAll(async () => {
   for (const token of [...validTokens, ...invalidTokens]) audit.noteSecret(token);
   for (const email of EMAILS) audit.noteEmail(email);
 
-  const issuerJwks = createLocalJWKSet({
-    keys: [publicJwk(stand.issuerKey.publicKey, ISSUER_KID)],
-  } as JSONWebKeySet);
+  const issuerJwks = createLocalJWKSet({ keys: issuerKeys } as JSONWebKeySet);
   const cognitoJwks = createLocalJWKSet({
     keys: [publicJwk(stand.cognitoKey.publicKey, COGNITO_KID)],
   } as JSONWebKeySet);
   verifyIndependently = async (token) => {
     for (const [jwks, options, extra] of [
-      [issuerJwks, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256', 'ES256'] }, () => true],
+      [
+        issuerJwks,
+        { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256', 'ES256'] },
+        (p: Record<string, unknown>) => p.email_verified === true && p.typ !== 'at+jwt',
+      ],
       [
         cognitoJwks,
         { issuer: COGNITO_ISSUER, audience: CLIENT_ID, algorithms: ['RS256'] },
@@ -114,7 +160,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   output.restore();
-  await stand.close();
+  await Promise.all([stand.close(), site.close()]);
 });
 
 /** Every string in the request that could be a credential: header values, cookie values, their decodings. */
@@ -176,7 +222,9 @@ async function invokeChecked(event: APIGatewayProxyEvent): Promise<ProxyResult> 
     const body = JSON.parse(result.body) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['email', 'token']);
     // 200 only for a session an independent verifier accepts, for exactly the email answered.
-    const emails = await Promise.all(credentialCandidates(event).map(verifyIndependently));
+    const candidates = credentialCandidates(event);
+    const emails = await Promise.all(candidates.map(verifyIndependently));
+    if (candidates.includes(`connect.sid=${VALID_SID}`)) emails.push('ada@example.com');
     expect(emails, 'a 200 without a verifiable session in the request').toContain(body.email);
   } else {
     expect(JSON.parse(result.body)).toStrictEqual(STATUS_BODIES[result.statusCode]);
@@ -312,8 +360,18 @@ const anyToken = fc.oneof(
   mutation.map((m) => m.mutated),
   tokenShaped,
 );
+/** One character of a cookie value: any byte 0x00..0xFF except the ";" that ends it, or a few above. */
+const cookieChar = fc.oneof(
+  fc
+    .integer({ min: 0, max: 0xff })
+    .filter((b) => b !== 0x3b)
+    .map((b) => String.fromCharCode(b)),
+  fc.constantFrom('\u0100', '\u2028', '\uFEFF', '\uD800', '\u{1F600}'),
+);
 const cookiePair = fc.oneof(
   anyToken.map((t) => `app_session=${t}`),
+  fc.constantFrom(`connect.sid=${VALID_SID}`),
+  fc.string({ unit: cookieChar, maxLength: 20 }).map((v) => `connect.sid=${v}`),
   anyToken.map((t) => `${AMPLIFY}.ada.idToken=${t}`),
   fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 30 })).map(([n, v]) => `${n}=${v}`),
   fc.string({ maxLength: 30 }),
@@ -479,6 +537,69 @@ describe('handler properties', () => {
         },
       ),
       { numRuns: RUNS.model },
+    );
+  }, 60_000);
+
+  it(`ES256 with a signature of any length 0..80, as bearer or cookie: 401, never a 5xx (${RUNS.es256} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 80 }), fc.boolean(), async (bytes, asCookie) => {
+        const token = `${es256Ada.split('.').slice(0, 2).join('.')}.${randomBytes(bytes).toString('base64url')}`;
+        const headers: Record<string, string> = asCookie
+          ? { Cookie: `app_session=${token}` }
+          : { Authorization: `Bearer ${token}` };
+        const logsBefore = fn.logs.length;
+        const result = await invokeChecked(restEvent({ headers }));
+        expect(result.statusCode).toBe(401);
+        const line = JSON.parse(fn.logs[logsBefore] ?? '{}') as Record<string, unknown>;
+        expect(line.outcome).toBe(bytes === 0 ? 'malformed' : 'bad_signature');
+      }),
+      { numRuns: RUNS.es256 },
+    );
+  }, 60_000);
+
+  it(`introspection cookie values of any character: forwarded as sent only when printable ASCII, else 401 malformed with no request (${RUNS.cookieBytes} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: cookieChar, maxLength: 24 }), async (value) => {
+        const asked = site.received.length;
+        const logsBefore = fn.logs.length;
+        const result = await invokeChecked(restEvent({ headers: { Cookie: `connect.sid=${value}` } }));
+        const raw = value.trim();
+        const outcome = (JSON.parse(fn.logs[logsBefore] ?? '{}') as { outcome?: string }).outcome;
+        if (raw !== '' && !/^[\x20-\x7e]*$/.test(raw)) {
+          expect([result.statusCode, outcome]).toEqual([401, 'malformed']);
+          expect(site.received.length).toBe(asked);
+        } else if (raw !== '') {
+          expect(site.received.at(-1)?.cookie).toBe(`connect.sid=${raw}`);
+          expect(result.statusCode).toBe(raw === VALID_SID ? 200 : 401);
+        }
+      }),
+      { numRuns: RUNS.cookieBytes },
+    );
+  }, 60_000);
+
+  it(`emails with invisible or compatibility characters anywhere, or a lone combining mark, are 403 email_invalid (${RUNS.emails} runs)`, async () => {
+    const email = fc.oneof(
+      fc
+        .tuple(fc.constantFrom(...LOOK_ALIKE_CHARS), fc.nat({ max: 15 }))
+        .map(([char, at]) => `ada@example.com`.slice(0, at) + char + `ada@example.com`.slice(at)),
+      fc
+        .tuple(fc.constantFrom(...COMBINING_MARKS), fc.constantFrom(0, 4, 12))
+        .map(([mark, at]) => `ada@example.com`.slice(0, at) + mark + `ada@example.com`.slice(at)),
+    );
+    await fc.assert(
+      fc.asyncProperty(email, async (address) => {
+        const token = await sessionJwt(issuerClaims({ email: address }), stand.issuerKey.privateKey, {
+          kid: ISSUER_KID,
+        });
+        audit.noteSecret(token);
+        const logsBefore = fn.logs.length;
+        const result = await invokeChecked(restEvent({ headers: { Authorization: `Bearer ${token}` } }));
+        expect(result.statusCode).toBe(403);
+        expect((JSON.parse(fn.logs[logsBefore] ?? '{}') as { outcome?: string }).outcome).toBe(
+          'email_invalid',
+        );
+      }),
+      { numRuns: RUNS.emails },
     );
   }, 60_000);
 

@@ -4,6 +4,8 @@ import { createPublicKey } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import { expect } from 'vitest';
 import type { ProxyResult } from '../../functions/generate-auth-token/http-response.ts';
+import { restEvent } from './events.ts';
+import type { TestFunction } from './scenario.ts';
 
 export const STATUS_BODIES: Readonly<Record<number, unknown>> = {
   401: { message: 'Unauthorized' },
@@ -81,4 +83,21 @@ export function requestLogLine(logs: readonly string[], from = 0): Record<string
     .filter((line) => line.message === 'generate-auth-token');
   expect(lines).toHaveLength(1);
   return lines[0] as Record<string, unknown>;
+}
+
+/** One POST through the handler: the contract checks on the response, and its request log line. */
+export async function callHandler(fn: TestFunction, headers: Record<string, string>) {
+  const before = fn.logs.length;
+  const result = await fn.invoke(restEvent({ headers }));
+  expectContractResponse(result, headers.Origin);
+  return { result, line: requestLogLine(fn.logs, before) };
+}
+
+export function expectRefused(
+  got: { result: ProxyResult; line: Record<string, unknown> },
+  status: number,
+  outcome: string,
+): void {
+  expect(got.result.statusCode).toBe(status);
+  expect(got.line).toMatchObject({ outcome, status });
 }

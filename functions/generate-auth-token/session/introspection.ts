@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { type BoundedResponse, boundedGet } from '../bounded-get.ts';
 import type { IntrospectionSessionConfig } from '../config.ts';
-import { isAcceptableEmail } from '../email.ts';
+import { emailVerifiedClaim, isAcceptableEmail } from '../email.ts';
 import { BoundedGetError, DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
 import type { CookieJar } from '../http-request.ts';
 import { isJsonObject } from '../json-object.ts';
@@ -17,6 +17,9 @@ export const MAX_INTROSPECTION_BODY_BYTES = 16 * 1024;
 export const INTROSPECTION_TOKEN_HEADER = 'X-OwnID-Enrollment-Token';
 const SHARED_TOKEN_CACHE_MS = 300_000;
 const MAX_CACHE_ENTRIES = 1000;
+// What an HTTP header carries byte for byte: printable ASCII. Anything else (controls, DEL, non-ASCII)
+// would make the request throw, or reach the site as other bytes than the browser sent.
+const FORWARDABLE_COOKIE_VALUE = /^[\x20-\x7e]*$/;
 
 export interface IntrospectionOptions {
   readonly now?: () => number;
@@ -39,6 +42,8 @@ export function createIntrospectionVerifier(
         if (cookies.isAmbiguous(name))
           throw new UnauthorizedError('malformed', 'conflicting session cookies');
         const raw = cookies.getRaw(name);
+        if (raw !== undefined && !FORWARDABLE_COOKIE_VALUE.test(raw))
+          throw new UnauthorizedError('malformed', 'session cookie cannot be forwarded as sent');
         return raw === undefined || raw === '' ? [] : [`${name}=${raw}`];
       })
       .join('; ');
@@ -60,7 +65,8 @@ export function createIntrospectionVerifier(
     if (email === undefined)
       throw new DependencyUnavailableError('introspection_unavailable', 'response has no email');
     if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
-    if (body.email_verified === false) throw new ForbiddenError('email_unverified');
+    // The site vouches for its own sessions, but a stated email_verified other than true is a "no".
+    if (emailVerifiedClaim(body) === 'no') throw new ForbiddenError('email_unverified');
 
     if (cacheKey !== undefined) {
       if (cache.size >= MAX_CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);

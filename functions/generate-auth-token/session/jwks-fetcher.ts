@@ -1,10 +1,12 @@
 // The JWKS download used by aws-jwt-verify: a bounded GET (short timeout, no redirects, size cap)
 // that also serves http://127.0.0.1 (local server, tests), which the library's https-only default
-// fetcher cannot.
+// fetcher cannot. It hands the library only the keys jwks-keys.ts accepts, so a JWKS with none is a
+// failed download, under the same cool-down as an outage.
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { boundedGet } from '../bounded-get.ts';
 import { BoundedGetError } from '../errors.ts';
+import { usableJwks } from './jwks-keys.ts';
 
 export const MAX_JWKS_BYTES = 64 * 1024;
 
@@ -22,7 +24,7 @@ export class BoundedJwksFetcher implements Fetcher {
   readonly #rewriteUrl: (url: string) => string;
   readonly #failureCooldownMs: number;
   readonly #now: () => number;
-  readonly #failedAt = new Map<string, number>();
+  readonly #failedAt = new Map<string, { at: number; why: string }>();
 
   constructor(options: JwksFetcherOptions = {}) {
     this.#timeoutMs = options.timeoutMs ?? 2000;
@@ -38,21 +40,21 @@ export class BoundedJwksFetcher implements Fetcher {
 
   // Unknown kids trigger downloads; during an outage each would wait for a timeout. One attempt per cool-down.
   async fetch(uri: string): Promise<ArrayBuffer> {
-    const failedAt = this.#failedAt.get(uri);
-    if (failedAt !== undefined && this.#now() - failedAt < this.#failureCooldownMs) {
-      throw new FetchError(uri, 'JWKS download failed recently; cooling down');
+    const failed = this.#failedAt.get(uri);
+    if (failed !== undefined && this.#now() - failed.at < this.#failureCooldownMs) {
+      throw new FetchError(uri, `JWKS download failed recently (${failed.why}); cooling down`);
     }
     try {
-      const body = await this.#download(uri);
+      const jwks = usableJwks(await this.#download(uri));
       this.#failedAt.delete(uri);
-      return body;
+      return new TextEncoder().encode(JSON.stringify(jwks)).buffer as ArrayBuffer;
     } catch (error) {
-      this.#failedAt.set(uri, this.#now());
+      this.#failedAt.set(uri, { at: this.#now(), why: error instanceof Error ? error.message : 'error' });
       throw error;
     }
   }
 
-  async #download(uri: string): Promise<ArrayBuffer> {
+  async #download(uri: string): Promise<Buffer> {
     let response: Awaited<ReturnType<typeof boundedGet>>;
     try {
       response = await boundedGet(this.#rewriteUrl(uri), {
@@ -65,7 +67,6 @@ export class BoundedJwksFetcher implements Fetcher {
       throw new FetchError(uri, error instanceof Error ? error.message : 'fetch failed');
     }
     if (response.status !== 200) throw new NonRetryableFetchError(uri, `status ${response.status}`);
-    const { body } = response;
-    return body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer;
+    return response.body;
   }
 }

@@ -20,14 +20,15 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
 import type { CognitoSessionConfig, JwtIssuerSessionConfig } from '../config.ts';
-import { isAcceptableEmail } from '../email.ts';
+import { emailVerifiedClaim, isAcceptableEmail } from '../email.ts';
 import { DependencyUnavailableError, ForbiddenError, type ReasonCode, UnauthorizedError } from '../errors.ts';
 import { BoundedJwksFetcher } from './jwks-fetcher.ts';
-import { inspectJwt } from './jwt-shape.ts';
+import { assertSignatureShape, inspectJwt } from './jwt-shape.ts';
 
-/** Clock skew tolerated for `iat` in the future. */
-const IAT_LEEWAY_SECONDS = 60;
+/** Clock skew tolerated for `iat` and `nbf` in the future (an IdP clock running ahead). */
+const CLOCK_SKEW_SECONDS = 60;
 /** A session that claims to last longer than this is not a session. */
 const MAX_SESSION_LIFETIME_SECONDS = 400 * 24 * 3600;
 /** After an unknown kid, the JWKS is not downloaded again for this long. */
@@ -65,6 +66,7 @@ function anyVerifier(verifier: {
 interface IssuerRoute {
   readonly cognito: boolean;
   readonly verifier: AnyVerifier;
+  readonly jwksUri: string;
   readonly algorithms: ReadonlySet<string>;
   readonly emailOf: (payload: Record<string, unknown>) => string;
 }
@@ -91,27 +93,36 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
   if (options.cognito !== undefined) {
     const { userPoolId, region, clientIds } = options.cognito;
     const verifier = anyVerifier(
-      CognitoJwtVerifier.create({ userPoolId, tokenUse: 'id', clientId: [...clientIds] }, { jwksCache }),
+      CognitoJwtVerifier.create(
+        { userPoolId, tokenUse: 'id', clientId: [...clientIds], graceSeconds: CLOCK_SKEW_SECONDS },
+        { jwksCache },
+      ),
     );
+    const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
     const route: IssuerRoute = {
       cognito: true,
       verifier,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
       algorithms: new Set(['RS256']),
       emailOf: cognitoEmail,
     };
-    routes.set(`https://cognito-idp.${region}.amazonaws.com/${userPoolId}`, route);
+    routes.set(issuer, route);
     routes.set(`https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`, route);
   }
   if (options.jwtIssuer !== undefined) {
-    const { issuer, jwksUrl, audience, emailClaim } = options.jwtIssuer;
+    const { issuer, jwksUrl, audience, emailClaim, requireEmailVerified } = options.jwtIssuer;
     const verifier = anyVerifier(
-      JwtVerifier.create({ issuer, audience: [...audience], jwksUri: jwksUrl }, { jwksCache }),
+      JwtVerifier.create(
+        { issuer, audience: [...audience], jwksUri: jwksUrl, graceSeconds: CLOCK_SKEW_SECONDS },
+        { jwksCache },
+      ),
     );
     routes.set(issuer, {
       cognito: false,
       verifier,
+      jwksUri: jwksUrl,
       algorithms: new Set(['RS256', 'ES256']),
-      emailOf: (payload) => issuerEmail(payload, emailClaim),
+      emailOf: (payload) => issuerEmail(payload, emailClaim, requireEmailVerified),
     });
   }
 
@@ -126,6 +137,10 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
       checkTimes(payload, now() / 1000);
       let verified: Record<string, unknown>;
       try {
+        // The key first, as the library does (a JWKS with no usable key is the issuer's fault), then
+        // the signature's shape against the key's one algorithm, before crypto code that throws on it.
+        const jwk = await jwksCache.getJwk(route.jwksUri, decomposeUnverifiedJwt(token));
+        assertSignatureShape(token, jwk.alg ?? String(header.alg));
         verified = await route.verifier.verify(token);
       } catch (error) {
         throw toEnrollmentError(error);
@@ -142,7 +157,9 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
   };
 }
 
-// aws-jwt-verify treats `exp` as optional and ignores `iat`; a session must expire and not come from the future.
+// aws-jwt-verify treats `exp` as optional and ignores `iat`; a session must expire and not come from
+// the future. `nbf` is the library's, with graceSeconds = CLOCK_SKEW_SECONDS (its grace on `exp`
+// never applies: `exp` is refused here first, without grace).
 function checkTimes(payload: Record<string, unknown>, nowSeconds: number): void {
   const { exp, iat } = payload;
   if (typeof exp !== 'number' || !Number.isFinite(exp))
@@ -154,7 +171,7 @@ function checkTimes(payload: Record<string, unknown>, nowSeconds: number): void 
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) {
     throw new UnauthorizedError('malformed', 'iat not a number');
   }
-  if (typeof iat === 'number' && iat > nowSeconds + IAT_LEEWAY_SECONDS)
+  if (typeof iat === 'number' && iat > nowSeconds + CLOCK_SKEW_SECONDS)
     throw new UnauthorizedError('not_yet_valid');
 }
 
@@ -162,18 +179,20 @@ function cognitoEmail(payload: Record<string, unknown>): string {
   const email = payload.email;
   if (email === undefined) throw new ForbiddenError('email_missing');
   if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
-  // Cognito always states email_verified; anything but true means not verified.
-  if (payload.email_verified !== true && payload.email_verified !== 'true')
+  // Cognito always states email_verified (as true or, for some users, "true").
+  if (emailVerifiedClaim(payload, { stringTrueCounts: true }) !== 'yes')
     throw new ForbiddenError('email_unverified');
   return email;
 }
 
-function issuerEmail(payload: Record<string, unknown>, claim: string): string {
+function issuerEmail(payload: Record<string, unknown>, claim: string, requireVerified: boolean): string {
   const email = Object.hasOwn(payload, claim) ? payload[claim] : undefined;
   if (email === undefined) throw new ForbiddenError('email_missing');
   if (!isAcceptableEmail(email)) throw new ForbiddenError('email_invalid');
-  // Issuers that do not state email_verified are trusted to issue verified emails only.
-  if (payload.email_verified === false || payload.email_verified === 'false')
+  // An issuer that does not state email_verified may let users edit their email (Entra ID): such an
+  // email is trusted only when the operator opted out, for an issuer that verifies by construction.
+  const verified = emailVerifiedClaim(payload);
+  if (verified === 'no' || (verified === 'unstated' && requireVerified))
     throw new ForbiddenError('email_unverified');
   return email;
 }

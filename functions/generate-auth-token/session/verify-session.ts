@@ -8,7 +8,7 @@
 import type { Config } from '../config.ts';
 import { isAllowedOrigin } from '../cors.ts';
 import { ForbiddenError, type SessionSource, UnauthorizedError, withSessionSource } from '../errors.ts';
-import type { CookieJar, EnrollmentRequest } from '../http-request.ts';
+import { type CookieJar, type EnrollmentRequest, percentDecode } from '../http-request.ts';
 
 export type { SessionSource } from '../errors.ts';
 
@@ -96,6 +96,8 @@ export function createSessionVerifier(
   }
 
   // Amplify keeps one idToken cookie per signed-in user and names the current one in LastAuthUser.
+  // Cookie libraries percent-encode the user in the name (js-cookie: carol%40example.com) while the
+  // jar decodes values: the two are compared decoded.
   function findAmplifyIdToken(cookies: CookieJar): string | undefined {
     const candidates: { clientId: string; user: string; name: string }[] = [];
     for (const name of cookies.names()) {
@@ -104,7 +106,8 @@ export function createSessionVerifier(
       const dot = middle.indexOf('.');
       if (dot <= 0) continue;
       const clientId = middle.slice(0, dot);
-      if (amplifyClientIds.has(clientId)) candidates.push({ clientId, user: middle.slice(dot + 1), name });
+      if (amplifyClientIds.has(clientId))
+        candidates.push({ clientId, user: percentDecode(middle.slice(dot + 1)), name });
     }
     if (candidates.length === 0) return undefined;
     let chosen = candidates.length === 1 ? candidates[0] : undefined;
