@@ -1,4 +1,4 @@
-// The token OwnID receives (contract section 2): RS256, short-lived, a fresh jti every time.
+// The token OwnID receives (docs/contract.md, Token): RS256, short-lived, a fresh jti every time.
 // Signed with node:crypto on the cached KeyObject: a synchronous RS256 signature costs the raw
 // floor, where WebCrypto (jose 6) adds a thread-pool hop per request (measured in npm run bench).
 import { type KeyObject, randomUUID, sign } from 'node:crypto';

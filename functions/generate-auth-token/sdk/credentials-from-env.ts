@@ -2,7 +2,7 @@
 // Lambda always hands the function its role's credentials in AWS_ACCESS_KEY_ID /
 // AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, so the default chain's SSO, STS, INI, IMDS and
 // process providers are dead weight: about a quarter of the bundle. The local server runs the same
-// bundle; against real AWS it needs credentials in the environment too (see README).
+// bundle; against real AWS it needs credentials in the environment too (see docs/configuration.md, AWS credentials).
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 
 export const defaultProvider = (init: Parameters<typeof fromEnv>[0] = {}) => fromEnv(init);
