@@ -26,7 +26,7 @@ export interface EnrollmentApiProps {
   readonly throttlingBurstLimit: number;
   readonly logRetention: logs.RetentionDays;
   readonly disableExecuteApiEndpoint: boolean;
-  /** Create and set the account's API Gateway CloudWatch Logs role. */
+  /** Create the API Gateway CloudWatch Logs role and set it as the account's (region-wide) setting. */
   readonly cloudWatchRole: boolean;
   readonly tracing: boolean;
 }
@@ -48,18 +48,29 @@ export class EnrollmentApi extends apigw.RestApi {
       description: 'OwnID passkey enrollment token endpoint',
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
-      // Execution logging needs the account-level API Gateway CloudWatch role; RETAIN because it is
-      // shared by every REST API in the account and region.
+      // API Gateway logging needs the account's CloudWatch Logs role, one setting per account and region
+      // shared by every REST API there: created only on request, then RETAINed for the other APIs.
       cloudWatchRole: props.cloudWatchRole,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      ...(props.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: props.stageName,
         throttlingRateLimit: props.throttlingRateLimit,
         throttlingBurstLimit: props.throttlingBurstLimit,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        // Per-method detailed metrics are billed as custom metrics; alarms and dashboard use stage metrics.
+        // Detailed metrics are billed as custom metrics: on for POST only, so the latency alarms measure
+        // the Lambda-backed method without the preflight and 405 mocks.
         metricsEnabled: false,
+        methodOptions: {
+          [`${props.path}/POST`]: {
+            metricsEnabled: true,
+            // A method setting replaces the stage's for that method: repeat logging and throttling.
+            loggingLevel: apigw.MethodLoggingLevel.ERROR,
+            dataTraceEnabled: false,
+            throttlingRateLimit: props.throttlingRateLimit,
+            throttlingBurstLimit: props.throttlingBurstLimit,
+          },
+        },
         tracingEnabled: props.tracing,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogGroup),
         accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),

@@ -1,6 +1,6 @@
 // The Lambda function with its own role and log group (the Powertools examples' FunctionWithLogGroup
 // shape): `bindPrivateKeySecret()` grants the secret and sets its variable in one call.
-import { type Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -8,6 +8,12 @@ import type { Construct } from 'constructs';
 import { buildLambdaSync } from '../scripts/esbuild-config.ts';
 import type { EnrollmentTokenApiProps } from './enrollment-token-props.ts';
 import { secretPolicyArn, secretRegion } from './private-key-secret.ts';
+
+/** Build outputs beside index.mjs that are for debugging, not for Lambda. */
+export const LAMBDA_ASSET_EXCLUDES = ['*.map', 'meta.json'] as const;
+
+/** Above this, a synth warning: a reservation this size fails on accounts with the starting quota. */
+const RESERVED_CONCURRENCY_WARNING_ABOVE = 10;
 
 export interface EnrollmentFunctionProps {
   /** The function's settings, secret ids excepted (the bind calls set those). */
@@ -42,7 +48,8 @@ export class EnrollmentFunction extends lambda.Function {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       // Exactly the bundle `npm run build` makes (scripts/esbuild-config.ts): no second build config.
-      code: lambda.Code.fromAsset(buildLambdaSync()),
+      // The bundle alone: the source map and esbuild's metafile stay in dist/ for debugging.
+      code: lambda.Code.fromAsset(buildLambdaSync(), { exclude: [...LAMBDA_ASSET_EXCLUDES] }),
       handler: 'index.handler',
       memorySize: props.memorySize,
       timeout: props.timeout,
@@ -50,12 +57,20 @@ export class EnrollmentFunction extends lambda.Function {
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      // INFO keeps the platform START and REPORT lines (Init Duration, Max Memory Used, Billed Duration).
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: props.environment,
     });
     this.functionLogGroup = logGroup;
+    const reserved = props.reservedConcurrentExecutions;
+    if (reserved !== undefined && reserved > RESERVED_CONCURRENCY_WARNING_ABOVE) {
+      Annotations.of(this).addWarningV2(
+        'ownid:reservedConcurrency',
+        `reservedConcurrentExecutions=${reserved}: Lambda keeps 100 of the account's concurrency unreserved, so the deploy fails unless the account's concurrency quota is at least ${reserved + 100} (new accounts start at 10; check with aws lambda get-account-settings).`,
+      );
+    }
     if (props.tracing) {
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -63,6 +78,18 @@ export class EnrollmentFunction extends lambda.Function {
           'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (tracing prop on).',
       });
     }
+  }
+
+  /**
+   * A `live` alias on the current version with `instances` kept initialized (no cold start for those),
+   * for the API to invoke instead of $LATEST.
+   */
+  addProvisionedAlias(instances: number): lambda.Alias {
+    return new lambda.Alias(this, 'LiveAlias', {
+      aliasName: 'live',
+      version: this.currentVersion,
+      provisionedConcurrentExecutions: instances,
+    });
   }
 
   /** Reads the OwnID private key from this secret (name or ARN): grants it and sets OWNID_PRIVATE_KEY_SECRET_ID. */

@@ -11,12 +11,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { addEnrollmentQueries } from './enrollment-queries.ts';
 
 export interface EnrollmentObservabilityProps {
   readonly function: lambda.Function;
   readonly functionLogGroup: logs.ILogGroup;
   readonly accessLogGroup: logs.ILogGroup;
   readonly stage: apigw.Stage;
+  /** The Lambda-backed method (detailed metrics on): latency alarms measure it alone. */
+  readonly postMethod: apigw.Method;
   /** Namespace of the metric-filter metrics. */
   readonly metricNamespace: string;
   readonly latencyAlarmThresholdMs: number;
@@ -30,6 +33,9 @@ export interface EnrollmentObservabilityProps {
 
 const period = Duration.minutes(5);
 
+/** The no-tokens alarm needs at least this many invocations per period: a quiet night is not an outage. */
+export const NO_TOKENS_MIN_INVOCATIONS = 5;
+
 type FilterMetrics = ReturnType<EnrollmentObservability['addMetricFilters']>;
 
 export class EnrollmentObservability extends Construct {
@@ -39,6 +45,7 @@ export class EnrollmentObservability extends Construct {
   /** The topic this construct created for `alarmEmail`, if any. */
   readonly createdAlarmTopic: sns.Topic | undefined;
   readonly dashboard: cloudwatch.Dashboard;
+  readonly queries: readonly logs.QueryDefinition[];
 
   constructor(
     scope: Construct,
@@ -60,6 +67,11 @@ export class EnrollmentObservability extends Construct {
     }
     this.alarms = this.addAlarms(metrics);
     this.dashboard = this.addDashboard(metrics);
+    this.queries = addEnrollmentQueries(this, {
+      folder: props.metricNamespace,
+      functionLogGroup: props.functionLogGroup,
+      accessLogGroup: props.accessLogGroup,
+    });
   }
 
   private addMetricFilters() {
@@ -173,7 +185,7 @@ export class EnrollmentObservability extends Construct {
   }
 
   private addAlarms(metrics: FilterMetrics): cloudwatch.Alarm[] {
-    const { stage, latencyAlarmThresholdMs: latencyMs } = this.props;
+    const { stage, postMethod, latencyAlarmThresholdMs: latencyMs } = this.props;
     const fn = this.props.function;
     return [
       this.alarm(
@@ -196,11 +208,40 @@ export class EnrollmentObservability extends Construct {
       ),
       this.alarm(
         'LatencyP99Alarm',
-        stage.metricLatency({ period, statistic: 'p99' }),
+        postMethod.metricLatency(stage, { period, statistic: 'p99' }),
         latencyMs,
-        `p99 latency above ${latencyMs} ms for 15 minutes: a slow dependency (Secrets Manager, JWKS, introspection) or too little memory.`,
+        `POST p99 latency above ${latencyMs} ms for 15 minutes: a slow dependency (Secrets Manager, JWKS, introspection) or too little memory.`,
         3,
         cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ),
+      this.alarm(
+        'IntegrationLatencyP99Alarm',
+        postMethod.metricIntegrationLatency(stage, { period, statistic: 'p99' }),
+        latencyMs,
+        `POST p99 integration latency (API Gateway waiting for the function) above ${latencyMs} ms for 15 minutes: the function itself is slow (cold starts, a dependency, memory).`,
+        3,
+        cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ),
+      this.alarm(
+        'FunctionThrottlesAlarm',
+        fn.metricThrottles({ period, statistic: 'Sum' }),
+        1,
+        'Lambda throttled the function (account or reserved concurrency exhausted): callers get 5xx. Raise reservedConcurrentExecutions or the account quota.',
+      ),
+      this.alarm(
+        'NoTokensIssuedAlarm',
+        new cloudwatch.MathExpression({
+          expression: `IF(invocations >= ${NO_TOKENS_MIN_INVOCATIONS} AND FILL(issued, 0) == 0, 1, 0)`,
+          usingMetrics: {
+            invocations: fn.metricInvocations({ period, statistic: 'Sum' }),
+            issued: metrics.tokensIssued,
+          },
+          label: 'Invoked but no token issued',
+          period,
+        }),
+        1,
+        `No token issued for 15 minutes while the function ran at least ${NO_TOKENS_MIN_INVOCATIONS} times per 5 minutes: a broken key or session source refuses everyone.`,
+        3,
       ),
       this.alarm(
         'KeyFetchFailuresAlarm',
@@ -212,14 +253,18 @@ export class EnrollmentObservability extends Construct {
   }
 
   private addDashboard(metrics: FilterMetrics): cloudwatch.Dashboard {
-    const { stage, webAcl } = this.props;
+    const { stage, postMethod, webAcl } = this.props;
     const fn = this.props.function;
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       defaultInterval: Duration.days(1),
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });
     dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Tokens issued', left: [metrics.tokensIssued], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Tokens issued vs invocations',
+        left: [metrics.tokensIssued, fn.metricInvocations({ period, statistic: 'Sum' })],
+        width: 8,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Refusals (4xx) by reason',
         left: [metrics.refusalsByReason],
@@ -251,8 +296,13 @@ export class EnrollmentObservability extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Latency (ms)',
         left: [
-          stage.metricLatency({ period, statistic: 'p50' }),
-          stage.metricLatency({ period, statistic: 'p99' }),
+          postMethod.metricLatency(stage, { period, statistic: 'p50', label: 'POST p50' }),
+          postMethod.metricLatency(stage, { period, statistic: 'p99', label: 'POST p99' }),
+          postMethod.metricIntegrationLatency(stage, {
+            period,
+            statistic: 'p99',
+            label: 'POST integration p99',
+          }),
           fn.metricDuration({ period, statistic: 'p99' }),
         ],
         width: 8,
@@ -267,6 +317,7 @@ export class EnrollmentObservability extends Construct {
         left: [
           fn.metricInvocations({ period, statistic: 'Sum' }),
           fn.metricErrors({ period, statistic: 'Sum' }),
+          fn.metricThrottles({ period, statistic: 'Sum' }),
           metrics.keyFetchFailures,
         ],
         right: [fn.metric('ConcurrentExecutions', { period, statistic: 'Maximum' })],

@@ -4,11 +4,13 @@
 import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { checkArnRegions, type EnrollmentOperationsProps, validateOperationsProps } from './deploy-checks.ts';
 import { EnrollmentApi } from './enrollment-api-methods.ts';
 import { addCustomDomain, addRateLimitWebAcl } from './enrollment-edge.ts';
 import { EnrollmentFunction, functionEnvironment } from './enrollment-function.ts';
@@ -20,7 +22,11 @@ import {
 } from './enrollment-token-props.ts';
 import { createPrivateKeySecret } from './private-key-secret.ts';
 
+export type { EnrollmentOperationsProps } from './deploy-checks.ts';
 export * from './enrollment-token-props.ts';
+
+/** Every prop of the construct: the settings table's, and those added for deploy readiness. */
+export type EnrollmentTokenApiAllProps = EnrollmentTokenApiProps & EnrollmentOperationsProps;
 
 export const DEFAULTS = {
   path: '/generate-auth-token',
@@ -43,6 +49,8 @@ export const DEFAULTS = {
 export class EnrollmentTokenApi extends Construct {
   readonly api: EnrollmentApi;
   readonly function: EnrollmentFunction;
+  /** The alias the API invokes when provisioned concurrency is on. */
+  readonly liveAlias: lambda.Alias | undefined;
   readonly functionLogGroup: logs.LogGroup;
   readonly accessLogGroup: logs.LogGroup;
   /** The secret the stack created, when `privateKeySecret` was not given. */
@@ -67,14 +75,15 @@ export class EnrollmentTokenApi extends Construct {
   /** What is left to configure, one sentence each (the stack's ConfigurationNote output). */
   readonly configurationNotes: readonly string[];
 
-  constructor(scope: Construct, id: string, props: EnrollmentTokenApiProps = {}) {
+  constructor(scope: Construct, id: string, props: EnrollmentTokenApiAllProps = {}) {
     super(scope, id);
-    const problems = validateEnrollmentTokenApiProps(props);
+    const problems = [...validateEnrollmentTokenApiProps(props), ...validateOperationsProps(props)];
     if (problems.length > 0) throw new EnrollmentTokenApiPropsError(problems);
     const path = props.path ?? DEFAULTS.path;
     const allowedOrigins = [...new Set(props.allowedOrigins ?? [])];
     const logRetention = (props.logRetentionDays ?? DEFAULTS.logRetentionDays) as logs.RetentionDays;
     this.metricNamespace = `OwnIdEnrollment/${Stack.of(this).stackName}`;
+    checkArnRegions(this, props);
 
     this.privateKeySecret =
       props.privateKeySecret === undefined
@@ -97,8 +106,11 @@ export class EnrollmentTokenApi extends Construct {
       this.function.bindIntrospectionSecret(props.introspectionSecret, props.introspectionSecretKmsKeyArn);
     }
 
+    const provisioned = props.provisionedConcurrentExecutions ?? 0;
+    this.liveAlias = provisioned > 0 ? this.function.addProvisionedAlias(provisioned) : undefined;
+
     this.api = new EnrollmentApi(this, 'Api', {
-      handler: this.function,
+      handler: this.liveAlias ?? this.function,
       path,
       stageName: props.stageName ?? DEFAULTS.stageName,
       allowedOrigins,
@@ -106,7 +118,8 @@ export class EnrollmentTokenApi extends Construct {
       throttlingBurstLimit: props.throttlingBurstLimit ?? DEFAULTS.throttlingBurstLimit,
       logRetention,
       disableExecuteApiEndpoint: props.disableExecuteApiEndpoint ?? false,
-      cloudWatchRole: props.apiGatewayCloudWatchRole ?? true,
+      // Off unless asked: the account's logging role is one region-wide setting (see whatIsLeftToConfigure).
+      cloudWatchRole: props.apiGatewayCloudWatchRole ?? false,
       tracing: props.tracing ?? false,
     });
     this.accessLogGroup = this.api.accessLogGroup;
@@ -151,6 +164,7 @@ export class EnrollmentTokenApi extends Construct {
       functionLogGroup: this.functionLogGroup,
       accessLogGroup: this.accessLogGroup,
       stage: this.api.deploymentStage,
+      postMethod: this.api.postMethod,
       metricNamespace: this.metricNamespace,
       latencyAlarmThresholdMs: props.latencyAlarmThresholdMs ?? DEFAULTS.latencyAlarmThresholdMs,
       webAcl: this.webAcl,
@@ -189,8 +203,20 @@ export class EnrollmentTokenApi extends Construct {
         'Store the OwnID private key with the PutPrivateKeyCommand output (until then the endpoint answers 500 and the KeyFetchFailures alarm fires).',
       );
     }
+    if (!(props.apiGatewayCloudWatchRole ?? false)) {
+      notes.push(
+        "API Gateway logs need the account's CloudWatch Logs role, set once per account and region: check with aws apigateway get-account --query cloudwatchRoleArn; if empty, deploy once with -c apiGatewayCloudWatchRole=true (or set it with aws apigateway update-account).",
+      );
+    }
     if (this.alarmTopic === undefined) {
-      notes.push('Alarms have no action: set -c alarmEmail=... or -c alarmTopicArn=... to be notified.');
+      const names = this.alarms.map((alarm) => alarm.node.id).join(', ');
+      notes.push(
+        `Alarms with no action (${names}): set -c alarmEmail=... or -c alarmTopicArn=... to be notified.`,
+      );
+    } else if (props.alarmEmail !== undefined) {
+      notes.push(
+        'Confirm the SNS subscription e-mail sent to the alarmEmail address: alarms reach nobody until it is confirmed.',
+      );
     }
     return notes;
   }
