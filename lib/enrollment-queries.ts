@@ -31,7 +31,7 @@ export const ENROLLMENT_QUERIES: Readonly<Record<string, SavedQuery>> = {
     name: 'Refusals by reason',
     query: {
       filterStatements: ['status >= 400 and status < 500'],
-      stats: 'count(*) as refusals by outcome',
+      statsStatements: ['count(*) as refusals by outcome'],
       sort: 'refusals desc',
     },
   },
