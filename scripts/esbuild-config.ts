@@ -87,7 +87,12 @@ export const webSnippetBuildOptions: BuildOptions[] = [
  * Synchronous Lambda build for CDK synthesis (constructs are built synchronously): runs
  * `scripts/build.ts --lambda` in a child process, since esbuild's synchronous API takes no plugins.
  */
+let lambdaBuiltInThisProcess = false;
+
 export function buildLambdaSync(): string {
+  // One build per process: every stack a test synthesizes deploys the same bundle.
+  if (lambdaBuiltInThisProcess) return lambdaOutDir;
+  lambdaBuiltInThisProcess = true;
   execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/build.ts'), '--lambda'], {
     cwd: projectRoot,
     stdio: ['ignore', 'ignore', 'inherit'],

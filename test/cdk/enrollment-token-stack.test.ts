@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import cdkNag from 'cdk-nag';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AppContextError, buildApp } from '../../lib/app.ts';
 import {
@@ -13,28 +12,7 @@ import {
   EnrollmentTokenApiPropsError,
 } from '../../lib/enrollment-token-api.ts';
 import { projectRoot } from '../../scripts/esbuild-config.ts';
-
-const { AwsSolutionsChecks } = cdkNag;
-
-// The feature flags `cdk synth` gets from cdk.json, so tests synthesize what the CLI does.
-const cdkJsonContext = (
-  JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }
-).context;
-
-function synth(context: Record<string, unknown>) {
-  const { app, stack } = buildApp({ context: { ...cdkJsonContext, ...context } });
-  // Unacknowledged cdk-nag findings (errors and warnings) fail synthesis; checked explicitly below too.
-  const template = Template.fromStack(stack);
-  return { app, stack, template };
-}
-
-/** Every unacknowledged AwsSolutions finding, as `RuleId path`. */
-function nagFindings(stack: Stack): string[] {
-  const report = new AwsSolutionsChecks(undefined, { verbose: false }).validateScope(stack);
-  return report.violations.flatMap((violation) =>
-    violation.violatingResources.map((resource) => `${violation.ruleName} ${resource.constructPath ?? ''}`),
-  );
-}
+import { nagFindings, synth } from '../support/cdk-synth.ts';
 
 function resourcesOf(template: Template, type: string) {
   return Object.values(template.findResources(type)) as { Properties: Record<string, unknown> }[];
@@ -284,7 +262,7 @@ describe('function', () => {
       LoggingConfig: {
         LogFormat: 'JSON',
         ApplicationLogLevel: 'INFO',
-        SystemLogLevel: 'WARN',
+        SystemLogLevel: 'INFO',
         LogGroup: Match.anyValue(),
       },
     });
@@ -436,7 +414,8 @@ describe('edge protection and domain', () => {
 
 describe('observability', () => {
   it('has alarms on function errors, 5xx, 429s, p99 latency and key-fetch failures', () => {
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    // The other three (throttles, integration latency, no tokens issued): test/cdk/deploy-readiness.test.ts.
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',

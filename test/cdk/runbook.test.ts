@@ -122,7 +122,27 @@ describe('docs/runbook.md: the alarms', () => {
   it('states each alarm as synthesized: statistic, metric, comparison, threshold, period and periods', () => {
     const fires =
       /\*\*Fires:\*\* (Sum|p99) of `([^`]+)`[^\n]*? (>=|>) (\d+)(?: ms)? in (?:5 min|(\d+) consecutive 5-min periods)/;
-    for (const alarm of alarms) {
+    // A metric-math alarm: "**Fires:** `<expression>` >= <threshold> in ...", the expression as synthesized.
+    const firesOnExpression =
+      /\*\*Fires:\*\* `([^`]+)`[^\n]*? (>=|>) (\d+) in (?:5 min|(\d+) consecutive 5-min periods)/;
+    for (const alarm of alarms.filter((candidate) => candidate.properties.Metrics !== undefined)) {
+      const p = alarm.properties;
+      const match = firesOnExpression.exec(subsections.get(alarm.id) ?? '');
+      expect(
+        match,
+        `${alarm.id}: a "**Fires:** \`<expression>\` <op> <threshold> in ..." line`,
+      ).not.toBeNull();
+      const [, expression, operator, threshold, periods] = match ?? [];
+      const metrics = p.Metrics as { Expression?: string; MetricStat?: { Period: number } }[];
+      expect(expression).toBe(metrics.find((metric) => metric.Expression !== undefined)?.Expression);
+      expect(p.ComparisonOperator).toBe(
+        operator === '>=' ? 'GreaterThanOrEqualToThreshold' : 'GreaterThanThreshold',
+      );
+      expect(p.Threshold).toBe(Number(threshold));
+      for (const metric of metrics) if (metric.MetricStat) expect(metric.MetricStat.Period).toBe(300);
+      expect(p.EvaluationPeriods).toBe(periods === undefined ? 1 : Number(periods));
+    }
+    for (const alarm of alarms.filter((candidate) => candidate.properties.Metrics === undefined)) {
       const text = subsections.get(alarm.id) ?? '';
       const match = fires.exec(text);
       expect(

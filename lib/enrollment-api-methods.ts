@@ -1,0 +1,297 @@
+// The REST API in front of the function: POST (Lambda proxy), the CORS preflight and a 405 for any
+// other method (both mocks, no invocation), API Gateway's own error answers, access and execution logs.
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The preflight answer; the function's own OPTIONS handling (local server) uses the same values. */
+const PREFLIGHT = {
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Max-Age': '600',
+} as const;
+
+/** Headers every response carries (docs/contract.md). */
+const NO_STORE = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
+
+export interface EnrollmentApiProps {
+  readonly handler: lambda.IFunction;
+  readonly path: string;
+  readonly stageName: string;
+  /** Exact origins allowed with credentials; none means no preflight and no CORS header. */
+  readonly allowedOrigins: readonly string[];
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly disableExecuteApiEndpoint: boolean;
+  /** Create the API Gateway CloudWatch Logs role and set it as the account's (region-wide) setting. */
+  readonly cloudWatchRole: boolean;
+  readonly tracing: boolean;
+}
+
+/**
+ * `POST <path>` on a regional REST API named after the stack. The access log group is created beside it in
+ * `scope` (id `AccessLogs`), as is the execution log group (id `ExecutionLogs`), to own its retention.
+ */
+export class EnrollmentApi extends apigw.RestApi {
+  readonly accessLogGroup: logs.LogGroup;
+  /** The Lambda-backed method: its metrics exclude the preflight and 405 mocks. */
+  readonly postMethod: apigw.Method;
+
+  constructor(scope: Construct, id: string, props: EnrollmentApiProps) {
+    const accessLogGroup = new logs.LogGroup(scope, 'AccessLogs', { retention: props.logRetention });
+    super(scope, id, {
+      // API Gateway metrics are keyed on ApiName + Stage: a per-stack name keeps two stacks' metrics apart.
+      restApiName: Stack.of(scope).stackName,
+      description: 'OwnID passkey enrollment token endpoint',
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      disableExecuteApiEndpoint: props.disableExecuteApiEndpoint,
+      // API Gateway logging needs the account's CloudWatch Logs role, one setting per account and region
+      // shared by every REST API there: created only on request, then RETAINed for the other APIs.
+      cloudWatchRole: props.cloudWatchRole,
+      ...(props.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
+      deployOptions: {
+        stageName: props.stageName,
+        throttlingRateLimit: props.throttlingRateLimit,
+        throttlingBurstLimit: props.throttlingBurstLimit,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        // Detailed metrics are billed as custom metrics: on for POST only, so the latency alarms measure
+        // the Lambda-backed method without the preflight and 405 mocks.
+        metricsEnabled: false,
+        methodOptions: {
+          [`${props.path}/POST`]: {
+            metricsEnabled: true,
+            // A method setting replaces the stage's for that method: repeat logging and throttling.
+            loggingLevel: apigw.MethodLoggingLevel.ERROR,
+            dataTraceEnabled: false,
+            throttlingRateLimit: props.throttlingRateLimit,
+            throttlingBurstLimit: props.throttlingBurstLimit,
+          },
+        },
+        tracingEnabled: props.tracing,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogGroup),
+        accessLogFormat: apigw.AccessLogFormat.custom(ACCESS_LOG_FORMAT),
+      },
+    });
+    this.accessLogGroup = accessLogGroup;
+    // RestApi's own `Endpoint` output is the stage root; the stack outputs the URL to call.
+    this.node.tryRemoveChild('Endpoint');
+    if (props.cloudWatchRole) {
+      Validations.of(this.node.findChild('CloudWatchRole')).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-wide API Gateway logging role uses the AWS-maintained AmazonAPIGatewayPushToCloudWatchLogs policy: it serves every REST API in the region, so it cannot be scoped to this one.',
+      });
+    }
+    // API Gateway creates the execution log group on first use with no expiry; own it to set retention.
+    const executionLogGroup = new logs.LogGroup(scope, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApiId}/${props.stageName}`,
+      retention: props.logRetention,
+    });
+    this.deploymentStage.node.addDependency(executionLogGroup);
+
+    // Validates declared parameters (the preflight's two headers). POST declares none on purpose:
+    // identity comes from either the Authorization header or a cookie, both optional, and the body is
+    // never read, so a body model would only reject clients the function accepts.
+    const requestValidator = this.addRequestValidator('RequestValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const resource = this.root.resourceForPath(props.path);
+    this.postMethod = resource.addMethod(
+      'POST',
+      new apigw.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false }),
+      { operationName: 'GenerateAuthToken', requestValidator },
+    );
+    acknowledgeNoAuthorizer(
+      this.postMethod,
+      'Authorization is the whole job of the function: it verifies the session itself (Bearer JWT, session cookie or introspection). Cookie sessions and non-Cognito issuers cannot use an API Gateway authorizer.',
+    );
+    if (props.allowedOrigins.length > 0) addPreflight(resource, props.allowedOrigins, requestValidator);
+    addMethodNotAllowed(resource, props.allowedOrigins);
+    this.addGatewayResponses(props.allowedOrigins);
+  }
+
+  /**
+   * API Gateway's own error answers (throttling, unknown path, integration failure). Their headers are
+   * static or copied from the request; they cannot depend on an allow-list. So: with exactly one allowed
+   * origin they carry it (a browser on another origin still cannot read them); with several, none
+   * (echoing any request Origin would hand credentialed CORS to every site).
+   */
+  private addGatewayResponses(allowedOrigins: readonly string[]) {
+    const single = allowedOrigins.length === 1 ? allowedOrigins[0] : undefined;
+    const headers = quoteAll({
+      ...NO_STORE,
+      ...(allowedOrigins.length > 0 ? { Vary: 'Origin' } : {}),
+      ...(single
+        ? { 'Access-Control-Allow-Origin': single, 'Access-Control-Allow-Credentials': 'true' }
+        : {}),
+    });
+    this.addGatewayResponse('Default4xx', { type: apigw.ResponseType.DEFAULT_4XX, responseHeaders: headers });
+    this.addGatewayResponse('Default5xx', { type: apigw.ResponseType.DEFAULT_5XX, responseHeaders: headers });
+    this.addGatewayResponse('Throttled', {
+      type: apigw.ResponseType.THROTTLED,
+      statusCode: '429',
+      responseHeaders: headers,
+      templates: { 'application/json': '{"message":"Too Many Requests"}' },
+    });
+    this.addGatewayResponse('NotFound', {
+      type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      responseHeaders: headers,
+      templates: { 'application/json': '{"message":"Not Found"}' },
+    });
+  }
+}
+
+function acknowledgeNoAuthorizer(method: apigw.Method, reason: string): void {
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-APIG4', reason });
+  Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
+}
+
+/**
+ * OPTIONS answered by API Gateway itself (no Lambda invocation): 204, and only for an allowed Origin
+ * the exact origin echoed with credentials, methods and headers. A mock's static header mapping can
+ * hold one value only, so the origin is echoed from a mapping template, and only when it is listed.
+ */
+function addPreflight(
+  resource: apigw.Resource,
+  allowedOrigins: readonly string[],
+  validator: apigw.RequestValidator,
+): void {
+  resource.addMethod(
+    'OPTIONS',
+    new apigw.MockIntegration({
+      requestTemplates: { 'application/json': '{"statusCode": 204}' },
+      integrationResponses: [
+        {
+          statusCode: '204',
+          responseParameters: staticHeaders({ ...NO_STORE, Vary: 'Origin' }),
+          responseTemplates: { 'application/json': echoAllowedOrigin(allowedOrigins, PREFLIGHT) },
+        },
+      ],
+    }),
+    {
+      operationName: 'GenerateAuthTokenPreflight',
+      requestValidator: validator,
+      requestParameters: {
+        'method.request.header.Origin': true,
+        'method.request.header.Access-Control-Request-Method': true,
+      },
+      methodResponses: [
+        {
+          statusCode: '204',
+          responseParameters: declaredHeaders([
+            ...Object.keys(NO_STORE),
+            'Vary',
+            'Access-Control-Allow-Origin',
+            'Access-Control-Allow-Credentials',
+            ...Object.keys(PREFLIGHT),
+          ]),
+        },
+      ],
+    },
+  );
+}
+
+/** Any other method: 405 from a mock, without invoking the function. */
+function addMethodNotAllowed(resource: apigw.Resource, allowedOrigins: readonly string[]): void {
+  const method = resource.addMethod(
+    'ANY',
+    new apigw.MockIntegration({
+      requestTemplates: { 'application/json': '{"statusCode": 405}' },
+      integrationResponses: [
+        {
+          statusCode: '405',
+          responseParameters: staticHeaders({
+            ...NO_STORE,
+            // OPTIONS exists only with allowed origins (the preflight).
+            Allow: allowedOrigins.length > 0 ? 'POST, OPTIONS' : 'POST',
+            Vary: 'Origin',
+          }),
+          responseTemplates: {
+            'application/json': `${echoAllowedOrigin(allowedOrigins, {})}{"message":"Method Not Allowed"}`,
+          },
+        },
+      ],
+    }),
+    {
+      methodResponses: [
+        {
+          statusCode: '405',
+          responseParameters: declaredHeaders([
+            ...Object.keys(NO_STORE),
+            'Allow',
+            'Vary',
+            'Access-Control-Allow-Origin',
+            'Access-Control-Allow-Credentials',
+          ]),
+        },
+      ],
+    },
+  );
+  acknowledgeNoAuthorizer(
+    method,
+    'Mock integration that only answers 405 Method Not Allowed; nothing behind it to protect.',
+  );
+}
+
+/**
+ * JSON access log. Only status is unquoted (API Gateway always logs a number for it) so metric filters
+ * compare numbers; every other value may be logged as `-` and stays a string so each line is valid JSON.
+ */
+const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  extendedRequestId: '$context.extendedRequestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  httpMethod: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  protocol: '$context.protocol',
+  domainName: '$context.domainName',
+  status: '__STATUS__',
+  responseLatency: '$context.responseLatency',
+  responseLength: '$context.responseLength',
+  integrationStatus: '$context.integration.status',
+  integrationLatency: '$context.integration.latency',
+  errorType: '$context.error.responseType',
+  wafResponseCode: '$context.wafResponseCode',
+}).replace('"__STATUS__"', '$context.status');
+
+function quoteAll(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, `'${value}'`]));
+}
+
+function staticHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]),
+  );
+}
+
+function declaredHeaders(names: readonly string[]): Record<string, boolean> {
+  return Object.fromEntries(names.map((name) => [`method.response.header.${name}`, true]));
+}
+
+/**
+ * VTL that sets the CORS headers only when the request Origin is exactly one of `allowedOrigins`
+ * (header names arrive as sent: HTTP/2 lowercases them). Origins are validated, so they hold no quotes.
+ */
+function echoAllowedOrigin(allowedOrigins: readonly string[], extraHeaders: Record<string, string>): string {
+  if (allowedOrigins.length === 0) return '';
+  const condition = allowedOrigins.map((origin) => `$origin == "${origin}"`).join(' || ');
+  const lines = [
+    '#set($origin = $input.params().header.get("Origin"))',
+    '#if("$!origin" == "")#set($origin = $input.params().header.get("origin"))#end',
+    `#if(${condition})`,
+    '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+    '#set($context.responseOverride.header.Access-Control-Allow-Credentials = "true")',
+    ...Object.entries(extraHeaders).map(
+      ([name, value]) => `#set($context.responseOverride.header.${name} = "${value}")`,
+    ),
+    '#end',
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,162 @@
+// The Lambda function with its own role and log group (the Powertools examples' FunctionWithLogGroup
+// shape): `bindPrivateKeySecret()` grants the secret and sets its variable in one call.
+import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { buildLambdaSync } from '../scripts/esbuild-config.ts';
+import type { EnrollmentTokenApiProps } from './enrollment-token-props.ts';
+import { secretPolicyArn, secretRegion } from './private-key-secret.ts';
+
+/** Build outputs beside index.mjs that are for debugging, not for Lambda. */
+export const LAMBDA_ASSET_EXCLUDES = ['*.map', 'meta.json'] as const;
+
+/** Above this, a synth warning: a reservation this size fails on accounts with the starting quota. */
+const RESERVED_CONCURRENCY_WARNING_ABOVE = 10;
+
+export interface EnrollmentFunctionProps {
+  /** The function's settings, secret ids excepted (the bind calls set those). */
+  readonly environment: Record<string, string>;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  /** @default - unreserved */
+  readonly reservedConcurrentExecutions?: number;
+  /** X-Ray active tracing. @default false */
+  readonly tracing?: boolean;
+}
+
+/**
+ * The bundle `npm run build` makes, on Node.js 24 arm64 with JSON logs. Its role and log group are
+ * created beside it in `scope` (ids `FunctionRole`, `FunctionLogs`), so their logical ids do not depend
+ * on this class.
+ */
+export class EnrollmentFunction extends lambda.Function {
+  readonly functionLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: EnrollmentFunctionProps) {
+    const logGroup = new logs.LogGroup(scope, 'FunctionLogs', { retention: props.logRetention });
+    // Its own role with inline statements only: write to its log group, read the one or two secrets.
+    const role = new iam.Role(scope, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'generate-auth-token: writes its log group, reads the OwnID key secret',
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      description: 'OwnID passkey enrollment: verifies the session and returns {email, token}',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      // Exactly the bundle `npm run build` makes (scripts/esbuild-config.ts): no second build config.
+      // The bundle alone: the source map and esbuild's metafile stay in dist/ for debugging.
+      code: lambda.Code.fromAsset(buildLambdaSync(), { exclude: [...LAMBDA_ASSET_EXCLUDES] }),
+      handler: 'index.handler',
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      // INFO keeps the platform START and REPORT lines (Init Duration, Max Memory Used, Billed Duration).
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      environment: props.environment,
+    });
+    this.functionLogGroup = logGroup;
+    const reserved = props.reservedConcurrentExecutions;
+    if (reserved !== undefined && reserved > RESERVED_CONCURRENCY_WARNING_ABOVE) {
+      Annotations.of(this).addWarningV2(
+        'ownid:reservedConcurrency',
+        `reservedConcurrentExecutions=${reserved}: Lambda keeps 100 of the account's concurrency unreserved, so the deploy fails unless the account's concurrency quota is at least ${reserved + 100} (new accounts start at 10; check with aws lambda get-account-settings).`,
+      );
+    }
+    if (props.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (tracing prop on).',
+      });
+    }
+  }
+
+  /**
+   * A `live` alias on the current version with `instances` kept initialized (no cold start for those),
+   * for the API to invoke instead of $LATEST.
+   */
+  addProvisionedAlias(instances: number): lambda.Alias {
+    return new lambda.Alias(this, 'LiveAlias', {
+      aliasName: 'live',
+      version: this.currentVersion,
+      provisionedConcurrentExecutions: instances,
+    });
+  }
+
+  /** Reads the OwnID private key from this secret (name or ARN): grants it and sets OWNID_PRIVATE_KEY_SECRET_ID. */
+  bindPrivateKeySecret(secretId: string, kmsKeyArn?: string): void {
+    this.grantSecretRead(secretId, kmsKeyArn);
+    this.addEnvironment('OWNID_PRIVATE_KEY_SECRET_ID', secretId);
+  }
+
+  /** Sends this secret's value to the introspection endpoint: grants it and sets SESSION_INTROSPECTION_SECRET_ID. */
+  bindIntrospectionSecret(secretId: string, kmsKeyArn?: string): void {
+    this.grantSecretRead(secretId, kmsKeyArn);
+    this.addEnvironment('SESSION_INTROSPECTION_SECRET_ID', secretId);
+  }
+
+  /** GetSecretValue on exactly one secret (DescribeSecret is not needed), plus kms:Decrypt via Secrets Manager. */
+  private grantSecretRead(secretId: string, kmsKeyArn: string | undefined): void {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secretPolicyArn(this, secretId)],
+      }),
+    );
+    if (kmsKeyArn !== undefined) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [kmsKeyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `secretsmanager.${secretRegion(secretId)}.amazonaws.com` },
+          },
+        }),
+      );
+    }
+  }
+}
+
+/** The function's environment from the props, secret ids excepted; unset settings are left out. */
+export function functionEnvironment(
+  props: EnrollmentTokenApiProps,
+  defaults: { readonly keyCacheTtlSeconds: number; readonly tokenTtlSeconds: number },
+  allowedOrigins: readonly string[],
+): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    KEY_CACHE_TTL_SECONDS: String(props.keyCacheTtlSeconds ?? defaults.keyCacheTtlSeconds),
+    SESSION_COGNITO_USER_POOL_ID: props.cognitoUserPoolId,
+    SESSION_COGNITO_CLIENT_IDS: list(props.cognitoClientIds),
+    SESSION_JWT_ISSUER: props.jwtIssuer,
+    SESSION_JWT_JWKS_URL: props.jwtJwksUrl,
+    SESSION_JWT_AUDIENCE: list(props.jwtAudience),
+    SESSION_JWT_EMAIL_CLAIM: props.jwtEmailClaim,
+    SESSION_COOKIE_NAMES: list(props.sessionCookieNames),
+    SESSION_INTROSPECTION_URL: props.introspectionUrl,
+    SESSION_INTROSPECTION_COOKIES: list(props.introspectionCookieNames),
+    SESSION_INTROSPECTION_CACHE_SECONDS:
+      props.introspectionUrl === undefined ? undefined : String(props.introspectionCacheSeconds ?? 0),
+    ALLOWED_ORIGINS: list(allowedOrigins),
+    TOKEN_TTL_SECONDS: String(props.tokenTtlSeconds ?? defaults.tokenTtlSeconds),
+    TOKEN_ISSUER: props.tokenIssuer,
+    TOKEN_AUDIENCE: props.tokenAudience,
+    TOKEN_PROFILE: props.tokenProfile ?? 'default',
+    TOKEN_SITE_URL: props.tokenSiteUrl,
+  };
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+function list(values: readonly string[] | undefined): string | undefined {
+  return values !== undefined && values.length > 0 ? values.join(',') : undefined;
+}
