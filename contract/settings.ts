@@ -351,7 +351,15 @@ export const SETTINGS = {
     max: 10_000,
     hint: ' (0 would stop the function; omit it for unreserved)',
     unset: '(unreserved)',
-    doc: 'reserved concurrency of the function (a hard cap)',
+    doc: 'reserved concurrency of the function (a hard cap; a new account has a quota of 10 and Lambda keeps 100 unreserved, see docs/deploy.md)',
+  },
+  provisionedConcurrentExecutions: {
+    cdk: 'prop',
+    kind: 'integer',
+    min: 0,
+    max: 10_000,
+    default: 0,
+    doc: 'instances kept initialized on a `live` alias the API invokes (no cold start; billed while deployed)',
   },
   tracing: {
     cdk: 'prop',
@@ -362,8 +370,8 @@ export const SETTINGS = {
   apiGatewayCloudWatchRole: {
     cdk: 'prop',
     kind: 'boolean',
-    default: true,
-    doc: 'create the account-wide API Gateway logging role (false when the account already has one)',
+    default: false,
+    doc: "create the account-wide API Gateway logging role and set it as the region's setting (once per account; see docs/deploy.md)",
   },
 } as const satisfies Record<string, Setting>;
 

@@ -1,36 +1,9 @@
 // Checks that stop a deploy before anything is created: ARNs in another region than the stack (as
 // CloudFormation Rules when the stack is environment-agnostic, at synth when the region is known),
-// and the props added for deploy readiness that the settings table does not hold yet.
+// and a synth warning for a reserved concurrency a new account cannot give.
 import { Annotations, Arn, ArnFormat, Aws, CfnRule, Fn, Stack, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnrollmentTokenApiProps } from './enrollment-token-props.ts';
-
-/** Props for deploy readiness, beside EnrollmentTokenApiProps until the settings table holds them. */
-export interface EnrollmentOperationsProps {
-  /**
-   * Instances of the function kept initialized on a `live` alias that the API invokes (no cold start for
-   * them; billed while deployed). 0 means none: the API invokes the function itself.
-   * @default 0
-   */
-  readonly provisionedConcurrentExecutions?: number;
-}
-
-export function validateOperationsProps(
-  props: EnrollmentOperationsProps & Pick<EnrollmentTokenApiProps, 'reservedConcurrentExecutions'>,
-): string[] {
-  const provisioned = props.provisionedConcurrentExecutions;
-  if (provisioned === undefined) return [];
-  if (!Number.isInteger(provisioned) || provisioned < 0) {
-    return [`provisionedConcurrentExecutions must be an integer >= 0, got ${provisioned}`];
-  }
-  const reserved = props.reservedConcurrentExecutions;
-  if (reserved !== undefined && provisioned > reserved) {
-    return [
-      `provisionedConcurrentExecutions (${provisioned}) is above reservedConcurrentExecutions (${reserved}): Lambda cannot keep more instances than it reserves; lower it or raise the reservation`,
-    ];
-  }
-  return [];
-}
 
 interface RegionBoundArn {
   /** The prop name, for the message. */

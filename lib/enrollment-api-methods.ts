@@ -5,16 +5,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-
-/** The preflight answer; the function's own OPTIONS handling (local server) uses the same values. */
-const PREFLIGHT = {
-  'Access-Control-Allow-Methods': 'POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-  'Access-Control-Max-Age': '600',
-} as const;
-
-/** Headers every response carries (docs/contract.md). */
-const NO_STORE = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
+import { ALLOWED_METHODS, ERROR_BODIES, NO_STORE_HEADERS, PREFLIGHT_HEADERS } from '../contract/http.ts';
 
 export interface EnrollmentApiProps {
   readonly handler: lambda.IFunction;
@@ -124,7 +115,7 @@ export class EnrollmentApi extends apigw.RestApi {
   private addGatewayResponses(allowedOrigins: readonly string[]) {
     const single = allowedOrigins.length === 1 ? allowedOrigins[0] : undefined;
     const headers = quoteAll({
-      ...NO_STORE,
+      ...NO_STORE_HEADERS,
       ...(allowedOrigins.length > 0 ? { Vary: 'Origin' } : {}),
       ...(single
         ? { 'Access-Control-Allow-Origin': single, 'Access-Control-Allow-Credentials': 'true' }
@@ -136,13 +127,13 @@ export class EnrollmentApi extends apigw.RestApi {
       type: apigw.ResponseType.THROTTLED,
       statusCode: '429',
       responseHeaders: headers,
-      templates: { 'application/json': '{"message":"Too Many Requests"}' },
+      templates: { 'application/json': ERROR_BODIES[429] },
     });
     this.addGatewayResponse('NotFound', {
       type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
       responseHeaders: headers,
-      templates: { 'application/json': '{"message":"Not Found"}' },
+      templates: { 'application/json': ERROR_BODIES[404] },
     });
   }
 }
@@ -169,8 +160,8 @@ function addPreflight(
       integrationResponses: [
         {
           statusCode: '204',
-          responseParameters: staticHeaders({ ...NO_STORE, Vary: 'Origin' }),
-          responseTemplates: { 'application/json': echoAllowedOrigin(allowedOrigins, PREFLIGHT) },
+          responseParameters: staticHeaders({ ...NO_STORE_HEADERS, Vary: 'Origin' }),
+          responseTemplates: { 'application/json': echoAllowedOrigin(allowedOrigins, PREFLIGHT_HEADERS) },
         },
       ],
     }),
@@ -185,11 +176,11 @@ function addPreflight(
         {
           statusCode: '204',
           responseParameters: declaredHeaders([
-            ...Object.keys(NO_STORE),
+            ...Object.keys(NO_STORE_HEADERS),
             'Vary',
             'Access-Control-Allow-Origin',
             'Access-Control-Allow-Credentials',
-            ...Object.keys(PREFLIGHT),
+            ...Object.keys(PREFLIGHT_HEADERS),
           ]),
         },
       ],
@@ -207,13 +198,13 @@ function addMethodNotAllowed(resource: apigw.Resource, allowedOrigins: readonly 
         {
           statusCode: '405',
           responseParameters: staticHeaders({
-            ...NO_STORE,
+            ...NO_STORE_HEADERS,
             // OPTIONS exists only with allowed origins (the preflight).
-            Allow: allowedOrigins.length > 0 ? 'POST, OPTIONS' : 'POST',
+            Allow: allowedOrigins.length > 0 ? ALLOWED_METHODS : 'POST',
             Vary: 'Origin',
           }),
           responseTemplates: {
-            'application/json': `${echoAllowedOrigin(allowedOrigins, {})}{"message":"Method Not Allowed"}`,
+            'application/json': `${echoAllowedOrigin(allowedOrigins, {})}${ERROR_BODIES[405]}`,
           },
         },
       ],
@@ -223,7 +214,7 @@ function addMethodNotAllowed(resource: apigw.Resource, allowedOrigins: readonly 
         {
           statusCode: '405',
           responseParameters: declaredHeaders([
-            ...Object.keys(NO_STORE),
+            ...Object.keys(NO_STORE_HEADERS),
             'Allow',
             'Vary',
             'Access-Control-Allow-Origin',

@@ -6,6 +6,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { ERROR_BODIES } from '../contract/http.ts';
 
 /** A WAF web ACL (id `WebAcl` in `scope`) that answers 429 above `limit` requests per IP per window. */
 export function addRateLimitWebAcl(
@@ -22,7 +23,7 @@ export function addRateLimitWebAcl(
     defaultAction: { allow: {} },
     visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: name, sampledRequestsEnabled: true },
     customResponseBodies: {
-      TooManyRequests: { contentType: 'APPLICATION_JSON', content: '{"message":"Too Many Requests"}' },
+      TooManyRequests: { contentType: 'APPLICATION_JSON', content: ERROR_BODIES[429] },
     },
     rules: [
       {

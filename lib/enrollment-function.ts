@@ -125,38 +125,3 @@ export class EnrollmentFunction extends lambda.Function {
     }
   }
 }
-
-/** The function's environment from the props, secret ids excepted; unset settings are left out. */
-export function functionEnvironment(
-  props: EnrollmentTokenApiProps,
-  defaults: { readonly keyCacheTtlSeconds: number; readonly tokenTtlSeconds: number },
-  allowedOrigins: readonly string[],
-): Record<string, string> {
-  const env: Record<string, string | undefined> = {
-    KEY_CACHE_TTL_SECONDS: String(props.keyCacheTtlSeconds ?? defaults.keyCacheTtlSeconds),
-    SESSION_COGNITO_USER_POOL_ID: props.cognitoUserPoolId,
-    SESSION_COGNITO_CLIENT_IDS: list(props.cognitoClientIds),
-    SESSION_JWT_ISSUER: props.jwtIssuer,
-    SESSION_JWT_JWKS_URL: props.jwtJwksUrl,
-    SESSION_JWT_AUDIENCE: list(props.jwtAudience),
-    SESSION_JWT_EMAIL_CLAIM: props.jwtEmailClaim,
-    SESSION_COOKIE_NAMES: list(props.sessionCookieNames),
-    SESSION_INTROSPECTION_URL: props.introspectionUrl,
-    SESSION_INTROSPECTION_COOKIES: list(props.introspectionCookieNames),
-    SESSION_INTROSPECTION_CACHE_SECONDS:
-      props.introspectionUrl === undefined ? undefined : String(props.introspectionCacheSeconds ?? 0),
-    ALLOWED_ORIGINS: list(allowedOrigins),
-    TOKEN_TTL_SECONDS: String(props.tokenTtlSeconds ?? defaults.tokenTtlSeconds),
-    TOKEN_ISSUER: props.tokenIssuer,
-    TOKEN_AUDIENCE: props.tokenAudience,
-    TOKEN_PROFILE: props.tokenProfile ?? 'default',
-    TOKEN_SITE_URL: props.tokenSiteUrl,
-  };
-  return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-}
-
-function list(values: readonly string[] | undefined): string | undefined {
-  return values !== undefined && values.length > 0 ? values.join(',') : undefined;
-}

@@ -10,37 +10,24 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { checkArnRegions, type EnrollmentOperationsProps, validateOperationsProps } from './deploy-checks.ts';
+import { checkArnRegions } from './deploy-checks.ts';
 import { EnrollmentApi } from './enrollment-api-methods.ts';
 import { addCustomDomain, addRateLimitWebAcl } from './enrollment-edge.ts';
-import { EnrollmentFunction, functionEnvironment } from './enrollment-function.ts';
+import { EnrollmentFunction } from './enrollment-function.ts';
 import { EnrollmentObservability } from './enrollment-observability.ts';
 import {
   type EnrollmentTokenApiProps,
   EnrollmentTokenApiPropsError,
+  PROP_DEFAULTS,
   validateEnrollmentTokenApiProps,
 } from './enrollment-token-props.ts';
+import { functionEnvironment } from './function-environment.ts';
 import { createPrivateKeySecret } from './private-key-secret.ts';
 
-export type { EnrollmentOperationsProps } from './deploy-checks.ts';
 export * from './enrollment-token-props.ts';
 
-/** Every prop of the construct: the settings table's, and those added for deploy readiness. */
-export type EnrollmentTokenApiAllProps = EnrollmentTokenApiProps & EnrollmentOperationsProps;
-
-export const DEFAULTS = {
-  path: '/generate-auth-token',
-  stageName: 'prod',
-  memorySize: 1024,
-  timeoutSeconds: 5,
-  keyCacheTtlSeconds: 300,
-  tokenTtlSeconds: 60,
-  throttlingRateLimit: 50,
-  throttlingBurstLimit: 100,
-  wafEvaluationWindowSeconds: 300,
-  logRetentionDays: 30,
-  latencyAlarmThresholdMs: 2000,
-} as const;
+/** The table's defaults, and the one value that is not a setting. */
+export const DEFAULTS = { ...PROP_DEFAULTS, timeoutSeconds: 5 } as const;
 
 /**
  * `POST <path>` on a regional REST API, backed by the shared Lambda bundle, which verifies the caller's
@@ -75,9 +62,9 @@ export class EnrollmentTokenApi extends Construct {
   /** What is left to configure, one sentence each (the stack's ConfigurationNote output). */
   readonly configurationNotes: readonly string[];
 
-  constructor(scope: Construct, id: string, props: EnrollmentTokenApiAllProps = {}) {
+  constructor(scope: Construct, id: string, props: EnrollmentTokenApiProps = {}) {
     super(scope, id);
-    const problems = [...validateEnrollmentTokenApiProps(props), ...validateOperationsProps(props)];
+    const problems = validateEnrollmentTokenApiProps(props);
     if (problems.length > 0) throw new EnrollmentTokenApiPropsError(problems);
     const path = props.path ?? DEFAULTS.path;
     const allowedOrigins = [...new Set(props.allowedOrigins ?? [])];
@@ -92,7 +79,7 @@ export class EnrollmentTokenApi extends Construct {
     this.privateKeySecretId = this.privateKeySecret?.secretArn ?? props.privateKeySecret ?? '';
 
     this.function = new EnrollmentFunction(this, 'Function', {
-      environment: functionEnvironment(props, DEFAULTS, allowedOrigins),
+      environment: functionEnvironment(props, allowedOrigins),
       memorySize: props.memorySize ?? DEFAULTS.memorySize,
       // The function's own dependency timeouts are ~2-3 s; API Gateway gives up at 29 s.
       timeout: Duration.seconds(DEFAULTS.timeoutSeconds),

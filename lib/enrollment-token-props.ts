@@ -227,20 +227,27 @@ export interface EnrollmentTokenApiProps {
    */
   readonly reservedConcurrentExecutions?: number;
   /**
+   * Instances of the function kept initialized on a `live` alias that the API invokes (no cold start for
+   * them; billed while deployed). 0 means none: the API invokes the function itself.
+   * @default 0
+   */
+  readonly provisionedConcurrentExecutions?: number;
+  /**
    * X-Ray tracing on the stage and the function.
    * @default false
    */
   readonly tracing?: boolean;
   /**
-   * Create the account-wide role API Gateway uses to write execution logs. Set false when the account's
-   * API Gateway settings already have one (another stack manages it).
-   * @default true
+   * Create the account-wide role API Gateway uses to write logs, and set it as the region's API Gateway
+   * setting (one per account and region, shared by every REST API there). Off by default: the stack never
+   * changes an account-wide setting unasked; set it once per account (see docs/deploy.md).
+   * @default false
    */
   readonly apiGatewayCloudWatchRole?: boolean;
 }
 
 const isSet = <T>(value: T | undefined): value is T => value !== undefined;
-const concrete = (value: string | undefined): value is string =>
+const concrete = <T extends string | number>(value: T | undefined): value is T =>
   value !== undefined && !Token.isUnresolved(value);
 
 /** Every problem with `props`, each naming the prop and what to do; empty when the props are valid. */
@@ -378,6 +385,13 @@ function crossPropProblems(props: EnrollmentTokenApiProps): string[] {
     !props.domainName.endsWith(`.${props.hostedZoneName.replace(/\.$/, '')}`)
   ) {
     problems.push(`domainName "${props.domainName}" is not inside hostedZoneName "${props.hostedZoneName}"`);
+  }
+  const provisioned = props.provisionedConcurrentExecutions;
+  const reserved = props.reservedConcurrentExecutions;
+  if (concrete(provisioned) && concrete(reserved) && provisioned > reserved) {
+    problems.push(
+      `provisionedConcurrentExecutions (${provisioned}) is above reservedConcurrentExecutions (${reserved}): Lambda cannot keep more instances than it reserves; lower it or raise the reservation`,
+    );
   }
   return problems;
 }

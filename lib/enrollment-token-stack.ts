@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { EnrollmentTokenApi, type EnrollmentTokenApiAllProps } from './enrollment-token-api.ts';
+import { EnrollmentTokenApi, type EnrollmentTokenApiProps } from './enrollment-token-api.ts';
 import { secretRegion } from './private-key-secret.ts';
 
 export interface EnrollmentTokenStackProps extends StackProps {
@@ -8,7 +8,7 @@ export interface EnrollmentTokenStackProps extends StackProps {
    * Settings of the token endpoint.
    * @default - all EnrollmentTokenApi defaults (synthesizes, but see the ConfigurationNote output)
    */
-  readonly enrollment?: EnrollmentTokenApiAllProps;
+  readonly enrollment?: EnrollmentTokenApiProps;
 }
 
 /** The OwnID passkey enrollment token endpoint, deployable on its own. Environment-agnostic by default. */

@@ -5,21 +5,22 @@ import type { Setting } from '../contract/settings.ts';
 import { PROP_DEFAULTS, PROP_SETTINGS } from '../contract/settings-derived.ts';
 import type { EnrollmentTokenApiProps } from './enrollment-token-props.ts';
 
+/** Set by the function's bind calls, which grant the secret and set its variable together. */
+const BOUND_WITH_GRANT = new Set(['privateKeySecret', 'introspectionSecret']);
+
 /** Written even when the prop is unset, so the console shows the lifetime, key cache and profile in force. */
 const ALWAYS_WRITTEN = ['keyCacheTtlSeconds', 'tokenTtlSeconds', 'tokenProfile'] as const;
 
 /**
- * `privateKeySecretId` is the created secret's ARN or the given one; `allowedOrigins` the deduplicated
- * list. The introspection cache is written only with an introspection URL (the function reads it only then).
+ * `allowedOrigins` is the deduplicated list; secret ids are left to the bind calls. The introspection
+ * cache is written only with an introspection URL (the function reads it only then).
  */
 export function functionEnvironment(
   props: EnrollmentTokenApiProps,
-  privateKeySecretId: string,
   allowedOrigins: readonly string[],
 ): Record<string, string> {
   const values: Record<string, unknown> = {
     ...props,
-    privateKeySecret: privateKeySecretId,
     allowedOrigins,
     introspectionCacheSeconds:
       props.introspectionUrl === undefined
@@ -29,6 +30,7 @@ export function functionEnvironment(
   for (const name of ALWAYS_WRITTEN) values[name] ??= PROP_DEFAULTS[name];
   const env: Record<string, string> = {};
   for (const [name, setting] of Object.entries(PROP_SETTINGS) as [string, Setting][]) {
+    if (BOUND_WITH_GRANT.has(name)) continue;
     const value = environmentValue(values[name]);
     if (setting.env !== undefined && value !== undefined) env[setting.env] = value;
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EnrollmentTokenApiAllProps } from '../../lib/enrollment-token-api.ts';
+import type { EnrollmentTokenApiProps } from '../../lib/enrollment-token-api.ts';
 import { EnrollmentTokenStack } from '../../lib/enrollment-token-stack.ts';
 import { cdkJsonContext, nagFindings, synth } from '../support/cdk-synth.ts';
 
@@ -15,7 +15,7 @@ const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/abcd-1234';
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
 
 /** A stack built from construct props (for props no context key carries yet), optionally in a region. */
-function stackWith(enrollment: EnrollmentTokenApiAllProps, region?: string) {
+function stackWith(enrollment: EnrollmentTokenApiProps, region?: string) {
   const app = new App({ context: cdkJsonContext });
   const stack = new EnrollmentTokenStack(app, 'Readiness', {
     enrollment: { cognitoUserPoolId: 'eu-west-1_AbC123', cognitoClientIds: ['client1'], ...enrollment },

@@ -6,9 +6,8 @@ import { functionEnvironment } from '../../lib/function-environment.ts';
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ownid-AbCdEf';
 
 describe('functionEnvironment', () => {
-  it('writes the key, the pinned defaults and nothing for unset props', () => {
-    expect(functionEnvironment({}, SECRET_ARN, [])).toEqual({
-      OWNID_PRIVATE_KEY_SECRET_ID: SECRET_ARN,
+  it('writes the pinned defaults and nothing for unset props (secrets are set by the bind calls)', () => {
+    expect(functionEnvironment({}, [])).toEqual({
       KEY_CACHE_TTL_SECONDS: '300',
       TOKEN_TTL_SECONDS: '60',
       TOKEN_PROFILE: 'default',
@@ -36,11 +35,9 @@ describe('functionEnvironment', () => {
         memorySize: 512,
         tracing: true,
       },
-      SECRET_ARN,
       ['https://a.example.com', 'https://b.example.com'],
     );
     expect(env).toEqual({
-      OWNID_PRIVATE_KEY_SECRET_ID: SECRET_ARN,
       KEY_CACHE_TTL_SECONDS: '300',
       SESSION_COGNITO_USER_POOL_ID: 'eu-west-1_AbC123',
       SESSION_COGNITO_CLIENT_IDS: 'a,b',
@@ -51,7 +48,6 @@ describe('functionEnvironment', () => {
       SESSION_COOKIE_NAMES: 'id_token',
       SESSION_INTROSPECTION_URL: 'https://www.example.com/session',
       SESSION_INTROSPECTION_COOKIES: 'sid',
-      SESSION_INTROSPECTION_SECRET_ID: 'shared',
       SESSION_INTROSPECTION_CACHE_SECONDS: '0',
       ALLOWED_ORIGINS: 'https://a.example.com,https://b.example.com',
       TOKEN_TTL_SECONDS: '120',
@@ -60,12 +56,15 @@ describe('functionEnvironment', () => {
       TOKEN_PROFILE: 'session-creation',
       TOKEN_SITE_URL: 'https://www.example.com',
     });
-    // What the stack writes, the function starts with.
-    expect(parseConfig(env).token).toMatchObject({ profile: 'session-creation', ttlSeconds: 120 });
+    // What the stack writes (with the secret the bind call adds), the function starts with.
+    expect(parseConfig({ ...env, OWNID_PRIVATE_KEY_SECRET_ID: SECRET_ARN }).token).toMatchObject({
+      profile: 'session-creation',
+      ttlSeconds: 120,
+    });
   });
 
   it('writes the introspection cache only with an introspection URL', () => {
-    expect(functionEnvironment({ introspectionCacheSeconds: 5 }, SECRET_ARN, [])).not.toHaveProperty(
+    expect(functionEnvironment({ introspectionCacheSeconds: 5 }, [])).not.toHaveProperty(
       'SESSION_INTROSPECTION_CACHE_SECONDS',
     );
   });
