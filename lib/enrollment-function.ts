@@ -6,7 +6,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildLambdaSync } from '../scripts/esbuild-config.ts';
-import type { EnrollmentTokenApiProps } from './enrollment-token-props.ts';
 import { secretPolicyArn, secretRegion } from './private-key-secret.ts';
 
 /** Build outputs beside index.mjs that are for debugging, not for Lambda. */
