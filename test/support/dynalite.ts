@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 
 type DynaliteFactory = (options?: {
@@ -68,6 +69,13 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 
 export async function startLocalDynamo(tableName = 'enrollment-state'): Promise<LocalDynamo> {
   const store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Requests still being answered (e.g. one a test gave up on): stop() waits for them, as
+  // closing dynalite's database under them throws from inside dynalite.
+  let inFlight = 0;
+  store.on('request', (_request, response) => {
+    inFlight++;
+    response.on('close', () => inFlight--);
+  });
   const storePort = await listen(store);
 
   let hanging = false;
@@ -80,10 +88,11 @@ export async function startLocalDynamo(tableName = 'enrollment-state'): Promise<
   };
   const proxy = createServer((downstream) => {
     const upstream = connect(storePort, '127.0.0.1');
-    track(downstream);
-    track(upstream);
     downstream.pipe(upstream);
     upstream.pipe(downstream);
+    // After pipe(), which sets both flowing: a connection opened while hanging must stay paused.
+    track(downstream);
+    track(upstream);
     downstream.on('close', () => upstream.destroy());
     upstream.on('close', () => downstream.destroy());
   });
@@ -119,6 +128,7 @@ export async function startLocalDynamo(tableName = 'enrollment-state'): Promise<
       client.destroy();
       directClient.destroy();
       await closeProxy();
+      for (let waited = 0; inFlight > 0 && waited < 2000; waited += 10) await delay(10);
       await new Promise<void>((resolve) => store.close(() => resolve()));
     },
   };
