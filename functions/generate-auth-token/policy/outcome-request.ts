@@ -114,8 +114,12 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
 
 function signatureValid(signingInput: string, signature: string, publicKey: KeyObject): boolean {
   if (!BASE64URL.test(signature) || publicKey.asymmetricKeyType !== 'rsa') return false;
+  const bytes = Buffer.from(signature, 'base64url');
+  // One spelling per token: spare bits in the last character would otherwise make variants of
+  // one token that pass the signature but differ as strings.
+  if (bytes.toString('base64url') !== signature) return false;
   try {
-    return verify('sha256', Buffer.from(signingInput), publicKey, Buffer.from(signature, 'base64url'));
+    return verify('sha256', Buffer.from(signingInput), publicKey, bytes);
   } catch {
     return false;
   }
