@@ -12,7 +12,9 @@ import {
 import { ENROLLMENT_OUTCOMES } from '../../functions/generate-auth-token/policy/prompt-policy.ts';
 import { type OutcomeTokenIssuer, outcomeTokenIssuer, subjectFor } from '../support/outcome-tokens.ts';
 
-const anyUtf16 = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) });
+const anyUtf16 = fc.string({
+  unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+});
 const fieldValue = fc.oneof(
   fc.constantFrom(...ENROLLMENT_OUTCOMES, 'Enrolled', '__proto__', 'toString', ''),
   fc.string({ maxLength: 300 }),
@@ -23,7 +25,10 @@ const fieldName = fc.constantFrom('outcome', 'token', 'detail', '__proto__', 'co
 /** Objects shaped like reports, written as JSON text (with `__proto__` as a real own member). */
 const reportLike = fc
   .array(fc.tuple(fieldName, fieldValue), { maxLength: 5 })
-  .map((members) => `{${members.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`);
+  .map(
+    (members) =>
+      `{${members.map(([name, value]) => `${JSON.stringify(name)}:${JSON.stringify(value) ?? 'null'}`).join(',')}}`,
+  );
 const anyBody = fc.oneof(
   fc.constant(null),
   fc.string(),
@@ -49,7 +54,8 @@ describe('parseOutcomeRequest, whatever the body', () => {
         expect(Object.keys(value).every((key) => ['outcome', 'token', 'detail'].includes(key))).toBe(true);
         if (value.outcome === 'ineligible') expect(value).not.toHaveProperty('token');
         else expect(typeof value.token === 'string' && value.token.length > 0).toBe(true);
-        if (value.detail !== undefined) expect(value.detail.length).toBeLessThanOrEqual(MAX_OUTCOME_DETAIL_LENGTH);
+        if (value.detail !== undefined)
+          expect(value.detail.length).toBeLessThanOrEqual(MAX_OUTCOME_DETAIL_LENGTH);
       }),
       { numRuns: 3000 },
     );
@@ -58,16 +64,16 @@ describe('parseOutcomeRequest, whatever the body', () => {
   it('agrees with a plain reading of the contract on report-shaped objects', () => {
     fc.assert(
       fc.property(
-        fc.record(
-          { outcome: fieldValue, token: fieldValue, detail: fieldValue },
-          { requiredKeys: [] },
-        ),
+        fc.record({ outcome: fieldValue, token: fieldValue, detail: fieldValue }, { requiredKeys: [] }),
         (report) => {
           const { outcome, token, detail } = report;
           const detailOk =
             !('detail' in report) ||
-            (typeof detail === 'string' && detail.length <= MAX_OUTCOME_DETAIL_LENGTH && detail.isWellFormed());
-          const outcomeOk = typeof outcome === 'string' && (ENROLLMENT_OUTCOMES as readonly string[]).includes(outcome);
+            (typeof detail === 'string' &&
+              detail.length <= MAX_OUTCOME_DETAIL_LENGTH &&
+              detail.isWellFormed());
+          const outcomeOk =
+            typeof outcome === 'string' && (ENROLLMENT_OUTCOMES as readonly string[]).includes(outcome);
           const tokenOk = outcome === 'ineligible' || (typeof token === 'string' && token !== '');
           const text = JSON.stringify(report);
           const fits = Buffer.byteLength(text) <= MAX_OUTCOME_BODY_BYTES;
@@ -107,19 +113,19 @@ describe('checkOutcomeToken, whatever the token', () => {
   const candidate = () =>
     fc.oneof(
       fc.nat().map((index) => pool[index % pool.length]!),
-      fc
-        .tuple(fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 2 }))
-        .map(([a, b, c, keep]) => {
-          const [x, y, z] = [a, b, c].map((index) => pool[index % pool.length]!);
-          return [segmentOf(x!, 0), segmentOf(keep === 1 ? x! : y!, 1), segmentOf(keep === 2 ? x! : z!, 2)].join('.');
-        }),
-      fc
-        .tuple(fc.nat(), fc.nat(), fc.constantFrom(...'AbZ09-_.=*'))
-        .map(([index, at, char]) => {
-          const token = pool[index % pool.length]!;
-          const position = at % token.length;
-          return token.slice(0, position) + char + token.slice(position + 1);
-        }),
+      fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 0, max: 2 })).map(([a, b, c, keep]) => {
+        const [x, y, z] = [a, b, c].map((index) => pool[index % pool.length]!);
+        return [
+          segmentOf(x!, 0),
+          segmentOf(keep === 1 ? x! : y!, 1),
+          segmentOf(keep === 2 ? x! : z!, 2),
+        ].join('.');
+      }),
+      fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...'AbZ09-_.=*')).map(([index, at, char]) => {
+        const token = pool[index % pool.length]!;
+        const position = at % token.length;
+        return token.slice(0, position) + char + token.slice(position + 1);
+      }),
       fc.string(),
       anyUtf16,
     );

@@ -13,12 +13,21 @@ import { type OutcomeTokenIssuer, outcomeTokenIssuer, subjectFor } from '../supp
 import { decodeJwt, hs256WithPublicKey, rawSignedJwt, unsignedJwt } from '../support/tokens.ts';
 
 const body = (value: unknown) => JSON.stringify(value);
-const refusedAs = (reason: string, status = 400) => ({ ok: false, refusal: expect.objectContaining({ status, reason }) });
+const refusedAs = (reason: string, status = 400) => ({
+  ok: false,
+  refusal: expect.objectContaining({ status, reason }),
+});
 
 describe('parseOutcomeRequest', () => {
   it.each([
-    [{ token: 't.o.k', outcome: 'enrolled' }, { outcome: 'enrolled', token: 't.o.k' }],
-    [{ token: 't.o.k', outcome: 'cancelled' }, { outcome: 'cancelled', token: 't.o.k' }],
+    [
+      { token: 't.o.k', outcome: 'enrolled' },
+      { outcome: 'enrolled', token: 't.o.k' },
+    ],
+    [
+      { token: 't.o.k', outcome: 'cancelled' },
+      { outcome: 'cancelled', token: 't.o.k' },
+    ],
     [
       { token: 't.o.k', outcome: 'failed', detail: 'NotAllowedError' },
       { outcome: 'failed', token: 't.o.k', detail: 'NotAllowedError' },
@@ -26,7 +35,10 @@ describe('parseOutcomeRequest', () => {
     [{ outcome: 'ineligible' }, { outcome: 'ineligible' }],
     // Fields the route does not use are ignored, never passed on: an ineligible report's token included.
     [{ outcome: 'ineligible', token: 't.o.k', device: 'x' }, { outcome: 'ineligible' }],
-    [{ token: 't.o.k', outcome: 'enrolled', extra: { deep: [1] } }, { outcome: 'enrolled', token: 't.o.k' }],
+    [
+      { token: 't.o.k', outcome: 'enrolled', extra: { deep: [1] } },
+      { outcome: 'enrolled', token: 't.o.k' },
+    ],
   ])('accepts %j', (input, expected) => {
     expect(parseOutcomeRequest(body(input))).toEqual({ ok: true, value: expected });
   });
@@ -85,7 +97,11 @@ describe('parseOutcomeRequest', () => {
       ok: true,
       value: { outcome: 'ineligible' },
     });
-    const invalidUtf8 = Buffer.concat([Buffer.from('{"outcome":"ineligible","detail":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('{"outcome":"ineligible","detail":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
     expect(parseOutcomeRequest(encoded(invalidUtf8), true)).toEqual(refusedAs('malformed_body'));
     const big = body({ outcome: 'ineligible', padding: 'p'.repeat(MAX_OUTCOME_BODY_BYTES) });
     expect(parseOutcomeRequest(encoded(big), true)).toEqual(refusedAs('malformed_body'));
@@ -148,7 +164,11 @@ describe('checkOutcomeToken', () => {
           ownid.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
         ),
     ],
-    ['with a crit header', () => rawSignedJwt({ alg: 'RS256', crit: ['x'], x: 1 }, { sub: ADA, iat: NOW / 1000 }, ownid.key.keyObject)],
+    [
+      'with a crit header',
+      () =>
+        rawSignedJwt({ alg: 'RS256', crit: ['x'], x: 1 }, { sub: ADA, iat: NOW / 1000 }, ownid.key.keyObject),
+    ],
     ['with no iat', () => rawSignedJwt({ alg: 'RS256' }, { sub: ADA }, ownid.key.keyObject)],
     ['too old and another user’s', () => ownid.issue('bob@example.com', NOW - 3_600_000)],
     ['empty', () => ''],
@@ -171,14 +191,22 @@ describe('checkOutcomeToken', () => {
 
   it('refuses when the configured key is not RSA, without asking crypto', () => {
     const token = ownid.issue(ADA, NOW);
-    expect(checkOutcomeToken(token, subjectFor(ADA), ecKey().publicKey, NOW)).toEqual(refusedAs('token_mismatch', 403));
-    expect(checkOutcomeToken(token, subjectFor(ADA), createPublicKey(rsaKey('other').publicPem), NOW).ok).toBe(false);
+    expect(checkOutcomeToken(token, subjectFor(ADA), ecKey().publicKey, NOW)).toEqual(
+      refusedAs('token_mismatch', 403),
+    );
+    expect(
+      checkOutcomeToken(token, subjectFor(ADA), createPublicKey(rsaKey('other').publicPem), NOW).ok,
+    ).toBe(false);
   });
 
   it('names a token without a usable jti by a truncated SHA-256 of the token', () => {
     const claims = { sub: ADA, iat: NOW / 1000 };
     const first = rawSignedJwt({ alg: 'RS256' }, claims, ownid.key.keyObject);
-    const odd = rawSignedJwt({ alg: 'RS256' }, { ...claims, jti: 'has#hash and spaces' }, ownid.key.keyObject);
+    const odd = rawSignedJwt(
+      { alg: 'RS256' },
+      { ...claims, jti: 'has#hash and spaces' },
+      ownid.key.keyObject,
+    );
     const second = rawSignedJwt({ alg: 'RS256', typ: 'JWT' }, claims, ownid.key.keyObject);
     const idOf = (token: string) => {
       const result = check(token);

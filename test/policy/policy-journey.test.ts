@@ -25,7 +25,12 @@ afterAll(() => dynamo?.stop());
 /** One user on a simulated clock: logs in (asks for a token) and reports outcomes. */
 function simulatedUser(overrides: Partial<PolicySettings> = {}, hash = newHash()) {
   const settings = { ...DEFAULT_POLICY_SETTINGS, ...overrides };
-  const store = createPolicyStore({ client: dynamo.client, tableName: dynamo.tableName, settings, timeoutMs: 1000 });
+  const store = createPolicyStore({
+    client: dynamo.client,
+    tableName: dynamo.tableName,
+    settings,
+    timeoutMs: 1000,
+  });
   let clock = T0;
   return {
     hash,
@@ -144,7 +149,9 @@ describe('without a table', () => {
   it('issues to everyone in the rollout, with policy no_store for the log', async () => {
     const settings = { ...DEFAULT_POLICY_SETTINGS, rolloutPercent: 50 };
     const hashes = Array.from({ length: 40 }, newHash);
-    const results = await Promise.all(hashes.map((hash) => gateTokenRequest(hash, T0 * 1000, { store: undefined, settings })));
+    const results = await Promise.all(
+      hashes.map((hash) => gateTokenRequest(hash, T0 * 1000, { store: undefined, settings })),
+    );
     results.forEach((result, index) => {
       expect(result.policy).toBe('no_store');
       const hash = hashes[index]!;

@@ -32,7 +32,10 @@ describe('decidePrompt', () => {
 
   it('snoozes for exactly N days after a cancel, and a changed setting applies at once', () => {
     const state = { ...oneRequest, declines: 1, cancelledAt: T0 };
-    expect(decidePrompt(state, at(14 * DAY_SECONDS - 1), settings())).toEqual({ kind: 'skip', reason: 'snoozed' });
+    expect(decidePrompt(state, at(14 * DAY_SECONDS - 1), settings())).toEqual({
+      kind: 'skip',
+      reason: 'snoozed',
+    });
     expect(decidePrompt(state, at(14 * DAY_SECONDS), settings())).toEqual({ kind: 'issue' });
     expect(decidePrompt(state, at(8 * DAY_SECONDS), settings({ snoozeDays: 7 }))).toEqual({ kind: 'issue' });
     expect(decidePrompt(state, at(1), settings({ snoozeDays: 0 }))).toEqual({ kind: 'issue' });
@@ -40,9 +43,16 @@ describe('decidePrompt', () => {
 
   it('declines after K cancels, for good (even once the snooze is over)', () => {
     const state = { ...oneRequest, declines: 3, cancelledAt: T0 };
-    expect(decidePrompt(state, at(400 * DAY_SECONDS), settings())).toEqual({ kind: 'skip', reason: 'declined' });
-    expect(decidePrompt({ ...state, declines: 2 }, at(15 * DAY_SECONDS), settings())).toEqual({ kind: 'issue' });
-    expect(decidePrompt({ ...state, declines: 2 }, at(15 * DAY_SECONDS), settings({ maxDeclines: 2 }))).toEqual({
+    expect(decidePrompt(state, at(400 * DAY_SECONDS), settings())).toEqual({
+      kind: 'skip',
+      reason: 'declined',
+    });
+    expect(decidePrompt({ ...state, declines: 2 }, at(15 * DAY_SECONDS), settings())).toEqual({
+      kind: 'issue',
+    });
+    expect(
+      decidePrompt({ ...state, declines: 2 }, at(15 * DAY_SECONDS), settings({ maxDeclines: 2 })),
+    ).toEqual({
       kind: 'skip',
       reason: 'declined',
     });
@@ -77,7 +87,14 @@ describe('decidePrompt', () => {
   });
 
   it('applies the documented order: declined, failing, snoozed, enrolled, limit', () => {
-    const everything = { windowStart: T0, tokens: 99, declines: 3, cancelledAt: T0, pausedAt: T0, enrolledAt: T0 };
+    const everything = {
+      windowStart: T0,
+      tokens: 99,
+      declines: 3,
+      cancelledAt: T0,
+      pausedAt: T0,
+      enrolledAt: T0,
+    };
     const stop = settings({ afterEnrolled: 'stop' });
     expect(decidePrompt(everything, at(1), stop)).toMatchObject({ reason: 'declined' });
     expect(decidePrompt({ ...everything, declines: 1 }, at(1), stop)).toMatchObject({ reason: 'failing' });
@@ -88,7 +105,11 @@ describe('decidePrompt', () => {
       decidePrompt({ ...everything, declines: 1, pausedAt: undefined, cancelledAt: undefined }, at(1), stop),
     ).toMatchObject({ reason: 'enrolled' });
     expect(
-      decidePrompt({ ...everything, declines: 1, pausedAt: undefined, cancelledAt: undefined }, at(1), settings()),
+      decidePrompt(
+        { ...everything, declines: 1, pausedAt: undefined, cancelledAt: undefined },
+        at(1),
+        settings(),
+      ),
     ).toMatchObject({ kind: 'limit' });
   });
 });
@@ -174,7 +195,13 @@ describe('rollout', () => {
 describe('policyView', () => {
   it('shows when the snooze ends and what the next request would get', () => {
     const hash = userHash('ada@example.com', createSecretKey(randomBytes(32)));
-    const state = { windowStart: T0, tokens: 2, declines: 1, cancelledAt: T0, lastOutcome: 'cancelled' as const };
+    const state = {
+      windowStart: T0,
+      tokens: 2,
+      declines: 1,
+      cancelledAt: T0,
+      lastOutcome: 'cancelled' as const,
+    };
     expect(policyView(hash, state, at(60), settings())).toEqual({
       inRollout: true,
       tokensThisHour: 2,
@@ -187,7 +214,11 @@ describe('policyView', () => {
       nextRequest: { kind: 'skip', reason: 'snoozed' },
     });
     const later = policyView(hash, state, at(15 * DAY_SECONDS), settings());
-    expect(later).toMatchObject({ tokensThisHour: 0, snoozedUntil: undefined, nextRequest: { kind: 'issue' } });
+    expect(later).toMatchObject({
+      tokensThisHour: 0,
+      snoozedUntil: undefined,
+      nextRequest: { kind: 'issue' },
+    });
   });
 
   it('says not_in_rollout for a user outside the rollout', () => {

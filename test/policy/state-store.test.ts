@@ -4,7 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlreadyReportedError } from '../../functions/generate-auth-token/policy/policy-errors.ts';
-import { DAY_SECONDS, DEFAULT_POLICY_SETTINGS } from '../../functions/generate-auth-token/policy/prompt-policy.ts';
+import {
+  DAY_SECONDS,
+  DEFAULT_POLICY_SETTINGS,
+} from '../../functions/generate-auth-token/policy/prompt-policy.ts';
 import {
   createDynamoDbClient,
   createPolicyStore,
@@ -104,8 +107,14 @@ describe('recordOutcome', () => {
     await expect(store.recordOutcome(user, 'jti-a', 'cancelled', at(5))).rejects.toBeInstanceOf(
       AlreadyReportedError,
     );
-    await expect(store.recordOutcome(user, 'jti-a', 'enrolled', at(5))).rejects.toBeInstanceOf(AlreadyReportedError);
-    expect(await store.readState(user)).toMatchObject({ declines: 1, cancelledAt: T0, lastOutcome: 'cancelled' });
+    await expect(store.recordOutcome(user, 'jti-a', 'enrolled', at(5))).rejects.toBeInstanceOf(
+      AlreadyReportedError,
+    );
+    expect(await store.readState(user)).toMatchObject({
+      declines: 1,
+      cancelledAt: T0,
+      lastOutcome: 'cancelled',
+    });
   });
 
   it('keeps the marker a day, with the TTL attribute set', async () => {
@@ -169,7 +178,9 @@ describe('readState and resetState', () => {
       tokens: 1,
       expiresAt: T0 + 2 + USER_STATE_TTL_SECONDS,
     });
-    await expect(store.recordOutcome(user, 'jti-r', 'cancelled', at(3))).rejects.toBeInstanceOf(AlreadyReportedError);
+    await expect(store.recordOutcome(user, 'jti-r', 'cancelled', at(3))).rejects.toBeInstanceOf(
+      AlreadyReportedError,
+    );
   });
 });
 
@@ -191,7 +202,11 @@ describe('createDynamoDbClient', () => {
       { step: 'finalizeRequest' },
     );
     try {
-      const viaEnv = createPolicyStore({ client, tableName: dynamo.tableName, settings: DEFAULT_POLICY_SETTINGS });
+      const viaEnv = createPolicyStore({
+        client,
+        tableName: dynamo.tableName,
+        settings: DEFAULT_POLICY_SETTINGS,
+      });
       const user = newUser();
       await viaEnv.countTokenRequest(user, at(0));
       expect(await store.readState(user)).toMatchObject({ tokens: 1 });

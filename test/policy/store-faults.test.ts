@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { PolicyStoreUnavailableError } from '../../functions/generate-auth-token/policy/policy-errors.ts';
 import { DEFAULT_POLICY_SETTINGS } from '../../functions/generate-auth-token/policy/prompt-policy.ts';
-import { createPolicyStore, type PolicyStore } from '../../functions/generate-auth-token/policy/state-store.ts';
+import {
+  createPolicyStore,
+  type PolicyStore,
+} from '../../functions/generate-auth-token/policy/state-store.ts';
 import { gateTokenRequest } from '../../functions/generate-auth-token/policy/token-gate.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynalite.ts';
 
@@ -100,8 +103,8 @@ describe('the token gate', () => {
   });
 
   it('does not swallow a programming error', async () => {
-    await expect(gateTokenRequest('not a hash!', NOW, { store, settings: DEFAULT_POLICY_SETTINGS })).rejects.toThrow(
-      TypeError,
-    );
+    await expect(
+      gateTokenRequest('not a hash!', NOW, { store, settings: DEFAULT_POLICY_SETTINGS }),
+    ).rejects.toThrow(TypeError);
   });
 });

@@ -2,12 +2,24 @@
 // key), for the outcome route's token check.
 import { createPublicKey } from 'node:crypto';
 import type { TokenConfig, TokenProfile } from '../../functions/generate-auth-token/config.ts';
-import { enrollmentTokenClaims, signEnrollmentToken } from '../../functions/generate-auth-token/enrollment-token.ts';
-import { importOwnIdPrivateKey, type OwnIdPrivateKey } from '../../functions/generate-auth-token/private-key.ts';
+import {
+  enrollmentTokenClaims,
+  signEnrollmentToken,
+} from '../../functions/generate-auth-token/enrollment-token.ts';
+import {
+  importOwnIdPrivateKey,
+  type OwnIdPrivateKey,
+} from '../../functions/generate-auth-token/private-key.ts';
 import { rsaKey } from './keys.ts';
 
 export function tokenConfig(profile: TokenProfile = 'default'): TokenConfig {
-  return { profile, ttlSeconds: 60, issuer: 'https://enroll.example.com', audience: 'ownid', siteUrl: undefined };
+  return {
+    profile,
+    ttlSeconds: 60,
+    issuer: 'https://enroll.example.com',
+    audience: 'ownid',
+    siteUrl: undefined,
+  };
 }
 
 /** The `sub` the profile gives this email: what checkOutcomeToken expects for a session. */

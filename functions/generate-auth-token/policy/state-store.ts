@@ -91,7 +91,7 @@ function userKey(userHash: string): UserKey {
 }
 
 /** The stored item as state: unknown or malformed attributes are left out, never trusted. */
-export function readUserState(item: Record<string, AttributeValue> | undefined): UserPolicyState {
+function readUserState(item: Record<string, AttributeValue> | undefined): UserPolicyState {
   const state: Record<string, number | string> = {};
   if (item === undefined) return state;
   for (const field of NUMBER_FIELDS) {

@@ -27,7 +27,10 @@ export async function gateTokenRequest(
   deps: TokenGateDependencies,
 ): Promise<TokenGateResult> {
   if (!isInRollout(userHash, deps.settings.rolloutPercent)) {
-    return { decision: { kind: 'skip', reason: 'not_in_rollout' }, policy: deps.store ? 'applied' : 'no_store' };
+    return {
+      decision: { kind: 'skip', reason: 'not_in_rollout' },
+      policy: deps.store ? 'applied' : 'no_store',
+    };
   }
   if (deps.store === undefined) return { decision: { kind: 'issue' }, policy: 'no_store' };
   try {
