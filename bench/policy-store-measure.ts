@@ -13,10 +13,9 @@ import { build } from 'esbuild';
 import { DEFAULT_POLICY_SETTINGS } from '../functions/generate-auth-token/policy/prompt-policy.ts';
 import { createPolicyStore } from '../functions/generate-auth-token/policy/state-store.ts';
 import { lambdaBuildOptions, projectRoot } from '../scripts/esbuild-config.ts';
-import { startLocalDynamo } from '../test/support/dynalite.ts';
+import { randomUserHash, startLocalDynamo } from '../test/support/dynalite.ts';
 
 const CALLS = 200;
-const newHash = () => Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url').slice(0, 22);
 
 function summary(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -39,15 +38,15 @@ async function measureLatency() {
       settings: DEFAULT_POLICY_SETTINGS,
       timeoutMs: 2000,
     });
-    const firstCallMs = await time(() => store.countTokenRequest(newHash(), Date.now()));
-    for (let warm = 0; warm < 20; warm++) await store.countTokenRequest(newHash(), Date.now());
+    const firstCallMs = await time(() => store.countTokenRequest(randomUserHash(), Date.now()));
+    for (let warm = 0; warm < 20; warm++) await store.countTokenRequest(randomUserHash(), Date.now());
     const firstOfHour: number[] = [];
     for (let call = 0; call < CALLS; call++) {
-      const hash = newHash();
+      const hash = randomUserHash();
       firstOfHour.push(await time(() => store.countTokenRequest(hash, Date.now())));
     }
     const repeat: number[] = [];
-    const regular = newHash();
+    const regular = randomUserHash();
     for (let call = 0; call < CALLS; call++) {
       repeat.push(await time(() => store.countTokenRequest(regular, Date.now())));
     }

@@ -11,7 +11,7 @@ import {
 } from '../../functions/generate-auth-token/policy/prompt-policy.ts';
 import { createPolicyStore } from '../../functions/generate-auth-token/policy/state-store.ts';
 import { gateTokenRequest } from '../../functions/generate-auth-token/policy/token-gate.ts';
-import { type LocalDynamo, startLocalDynamo } from '../support/dynalite.ts';
+import { type LocalDynamo, randomUserHash, startLocalDynamo } from '../support/dynalite.ts';
 
 const T0 = 1_780_000_000;
 const HOUR = 3600;
@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => dynamo?.stop());
 
 /** One user on a simulated clock: logs in (asks for a token) and reports outcomes. */
-function simulatedUser(overrides: Partial<PolicySettings> = {}, hash = newHash()) {
+function simulatedUser(overrides: Partial<PolicySettings> = {}, hash = randomUserHash()) {
   const settings = { ...DEFAULT_POLICY_SETTINGS, ...overrides };
   const store = createPolicyStore({
     client: dynamo.client,
@@ -46,10 +46,6 @@ function simulatedUser(overrides: Partial<PolicySettings> = {}, hash = newHash()
     },
     report: (outcome: TokenOutcome) => store.recordOutcome(hash, randomUUID(), outcome, clock * 1000),
   };
-}
-
-function newHash() {
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url').slice(0, 22);
 }
 
 describe('the policy over time', () => {
@@ -137,8 +133,8 @@ describe('the policy over time', () => {
   });
 
   it('leaves users outside the rollout alone without touching the store', async () => {
-    let hash = newHash();
-    while (isInRollout(hash, 30)) hash = newHash();
+    let hash = randomUserHash();
+    while (isInRollout(hash, 30)) hash = randomUserHash();
     const user = simulatedUser({ rolloutPercent: 30 }, hash);
     expect(await user.login()).toBe('not_in_rollout');
     expect(await user.store.readState(hash)).toBeUndefined();
@@ -148,7 +144,7 @@ describe('the policy over time', () => {
 describe('without a table', () => {
   it('issues to everyone in the rollout, with policy no_store for the log', async () => {
     const settings = { ...DEFAULT_POLICY_SETTINGS, rolloutPercent: 50 };
-    const hashes = Array.from({ length: 40 }, newHash);
+    const hashes = Array.from({ length: 40 }, randomUserHash);
     const results = await Promise.all(
       hashes.map((hash) => gateTokenRequest(hash, T0 * 1000, { store: undefined, settings })),
     );

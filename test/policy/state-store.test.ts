@@ -1,6 +1,5 @@
 // The state store against dynalite through the real AWS SDK v3 client: counting, the hour window,
 // the whole item returned, the once-only marker, the TTL attribute, two users apart, reset.
-import { randomUUID } from 'node:crypto';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlreadyReportedError } from '../../functions/generate-auth-token/policy/policy-errors.ts';
@@ -15,12 +14,15 @@ import {
   REPORTED_TOKEN_TTL_SECONDS,
   USER_STATE_TTL_SECONDS,
 } from '../../functions/generate-auth-token/policy/state-store.ts';
-import { LOCAL_CREDENTIALS, type LocalDynamo, startLocalDynamo } from '../support/dynalite.ts';
+import {
+  LOCAL_CREDENTIALS,
+  type LocalDynamo,
+  randomUserHash,
+  startLocalDynamo,
+} from '../support/dynalite.ts';
 
 const T0 = 1_780_000_000;
 const at = (seconds: number) => (T0 + seconds) * 1000;
-/** A fresh user per test: 22 base64url characters, like the function's keyed hash. */
-const newUser = () => Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url').slice(0, 22);
 
 let dynamo: LocalDynamo;
 let store: PolicyStore;
@@ -45,7 +47,7 @@ async function rawItem(pk: string) {
 
 describe('countTokenRequest', () => {
   it('counts requests in the hour window and returns the whole item', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     expect(await store.countTokenRequest(user, at(0))).toEqual({
       windowStart: T0,
       tokens: 1,
@@ -66,7 +68,7 @@ describe('countTokenRequest', () => {
   });
 
   it('starts a new window an hour after the last one started, keeping the rest', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     for (let second = 0; second < 5; second++) await store.countTokenRequest(user, at(second));
     await store.recordOutcome(user, 'jti-1', 'cancelled', at(10));
     expect(await store.countTokenRequest(user, at(3599))).toMatchObject({ windowStart: T0, tokens: 6 });
@@ -78,7 +80,7 @@ describe('countTokenRequest', () => {
   });
 
   it('loses no request counted concurrently', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     const states = await Promise.all(Array.from({ length: 10 }, () => store.countTokenRequest(user, at(0))));
     expect(states.map((state) => state.tokens).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([
       1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
@@ -86,7 +88,7 @@ describe('countTokenRequest', () => {
   });
 
   it('writes the TTL attribute a year after the last write, and no email or raw key anywhere', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     await store.countTokenRequest(user, at(0));
     const item = await rawItem(`user#${user}`);
     expect(item?.expiresAt).toEqual({ N: String(T0 + 365 * DAY_SECONDS) });
@@ -101,7 +103,7 @@ describe('countTokenRequest', () => {
 
 describe('recordOutcome', () => {
   it('records a token once: the second report is AlreadyReported and changes nothing', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     const first = await store.recordOutcome(user, 'jti-a', 'cancelled', at(0));
     expect(first).toMatchObject({ declines: 1, cancelledAt: T0 });
     await expect(store.recordOutcome(user, 'jti-a', 'cancelled', at(5))).rejects.toBeInstanceOf(
@@ -118,7 +120,7 @@ describe('recordOutcome', () => {
   });
 
   it('keeps the marker a day, with the TTL attribute set', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     await store.recordOutcome(user, 'jti-ttl', 'enrolled', at(0));
     const marker = await rawItem(`token#${user}#jti-ttl`);
     expect(marker).toEqual({
@@ -130,7 +132,7 @@ describe('recordOutcome', () => {
   });
 
   it('pauses after the F-th failure in a row, and a cancel or an enrolment ends the run', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     await store.recordOutcome(user, 'f1', 'failed', at(0));
     await store.recordOutcome(user, 'f2', 'failed', at(1));
     await store.recordOutcome(user, 'c1', 'cancelled', at(2));
@@ -146,8 +148,8 @@ describe('recordOutcome', () => {
   });
 
   it('never lets one user affect another, even with the same token id', async () => {
-    const ada = newUser();
-    const bob = newUser();
+    const ada = randomUserHash();
+    const bob = randomUserHash();
     await store.countTokenRequest(ada, at(0));
     await store.recordOutcome(ada, 'same-id', 'cancelled', at(1));
     // Bob's report of a token with the same id is his own, not a replay of Ada's.
@@ -164,11 +166,11 @@ describe('recordOutcome', () => {
 
 describe('readState and resetState', () => {
   it('reads nothing for an unknown user', async () => {
-    expect(await store.readState(newUser())).toBeUndefined();
+    expect(await store.readState(randomUserHash())).toBeUndefined();
   });
 
   it('reset forgets the user, but not which tokens were reported', async () => {
-    const user = newUser();
+    const user = randomUserHash();
     await store.countTokenRequest(user, at(0));
     await store.recordOutcome(user, 'jti-r', 'cancelled', at(1));
     await store.resetState(user);
@@ -207,7 +209,7 @@ describe('createDynamoDbClient', () => {
         tableName: dynamo.tableName,
         settings: DEFAULT_POLICY_SETTINGS,
       });
-      const user = newUser();
+      const user = randomUserHash();
       await viaEnv.countTokenRequest(user, at(0));
       expect(await store.readState(user)).toMatchObject({ tokens: 1 });
       expect(hosts).toEqual([dynamo.endpoint]);

@@ -10,13 +10,12 @@ import {
   type PolicyStore,
 } from '../../functions/generate-auth-token/policy/state-store.ts';
 import { gateTokenRequest } from '../../functions/generate-auth-token/policy/token-gate.ts';
-import { type LocalDynamo, startLocalDynamo } from '../support/dynalite.ts';
+import { type LocalDynamo, randomUserHash, startLocalDynamo } from '../support/dynalite.ts';
 
 const TIMEOUT_MS = 150;
 /** Scheduling slack on a busy two-core machine. */
 const SLACK_MS = 400;
 const NOW = Date.UTC(2026, 5, 1);
-const newHash = () => Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url').slice(0, 22);
 
 const operations: Record<string, (store: PolicyStore, hash: string) => Promise<unknown>> = {
   countTokenRequest: (store, hash) => store.countTokenRequest(hash, NOW),
@@ -45,7 +44,7 @@ async function freshStore(tableName?: string) {
   const options = { client: dynamo.client, tableName: dynamo.tableName, settings: DEFAULT_POLICY_SETTINGS };
   // The SDK's first call loads code and opens a connection: not what these tests time.
   patientStore = createPolicyStore({ ...options, timeoutMs: 5000 });
-  await patientStore.readState(newHash());
+  await patientStore.readState(randomUserHash());
   store = createPolicyStore({ ...options, tableName: tableName ?? dynamo.tableName, timeoutMs: TIMEOUT_MS });
 }
 
@@ -55,7 +54,7 @@ afterAll(() => dynamo?.stop());
 describe.each(Object.entries(operations))('%s', (_name, operation) => {
   it('ends within the deadline when the store hangs, and works again once it answers', async () => {
     const local = dynamo!;
-    const hash = newHash();
+    const hash = randomUserHash();
     local.hang();
     const { error, elapsedMs } = await timedFailure(operation(store, hash));
     expect(error).toBeInstanceOf(PolicyStoreUnavailableError);
@@ -69,7 +68,7 @@ describe.each(Object.entries(operations))('%s', (_name, operation) => {
 
   it('fails fast when the store is down', async () => {
     await dynamo!.down();
-    const { error, elapsedMs } = await timedFailure(operation(store, newHash()));
+    const { error, elapsedMs } = await timedFailure(operation(store, randomUserHash()));
     expect(error).toBeInstanceOf(PolicyStoreUnavailableError);
     expect((error as PolicyStoreUnavailableError).detail).toBe('ECONNREFUSED');
     expect((error as Error).message).toBe('policy store unavailable: ECONNREFUSED');
@@ -81,20 +80,29 @@ describe('the token gate', () => {
   it('fails open when the store hangs: the token is issued, the log learns why', async () => {
     dynamo!.hang();
     const started = performance.now();
-    const result = await gateTokenRequest(newHash(), NOW, { store, settings: DEFAULT_POLICY_SETTINGS });
+    const result = await gateTokenRequest(randomUserHash(), NOW, {
+      store,
+      settings: DEFAULT_POLICY_SETTINGS,
+    });
     expect(result).toEqual({ decision: { kind: 'issue' }, policy: 'unavailable', detail: 'timeout' });
     expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS);
   });
 
   it('fails open when the store is down', async () => {
     await dynamo!.down();
-    const result = await gateTokenRequest(newHash(), NOW, { store, settings: DEFAULT_POLICY_SETTINGS });
+    const result = await gateTokenRequest(randomUserHash(), NOW, {
+      store,
+      settings: DEFAULT_POLICY_SETTINGS,
+    });
     expect(result).toEqual({ decision: { kind: 'issue' }, policy: 'unavailable', detail: 'ECONNREFUSED' });
   });
 
   it('names a missing table by the error name only', async () => {
     await freshStore('no-such-table');
-    const result = await gateTokenRequest(newHash(), NOW, { store, settings: DEFAULT_POLICY_SETTINGS });
+    const result = await gateTokenRequest(randomUserHash(), NOW, {
+      store,
+      settings: DEFAULT_POLICY_SETTINGS,
+    });
     expect(result).toEqual({
       decision: { kind: 'issue' },
       policy: 'unavailable',

@@ -2,6 +2,7 @@
 // pause (the store hangs: connections open, no bytes) or take down (connections refused). The
 // client is the real AWS SDK v3 client, so every call goes through signing, HTTP and parsing.
 
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
@@ -30,6 +31,9 @@ export interface LocalDynamo {
   down(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** A fresh user key shaped like the function's keyed hash (22 base64url characters). */
+export const randomUserHash = () => randomBytes(16).toString('base64url').slice(0, 22);
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const LOCAL_REGION = 'us-east-1';
