@@ -70,8 +70,10 @@ describe.each(Object.entries(operations))('%s', (_name, operation) => {
     await dynamo!.down();
     const { error, elapsedMs } = await timedFailure(operation(store, randomUserHash()));
     expect(error).toBeInstanceOf(PolicyStoreUnavailableError);
-    expect((error as PolicyStoreUnavailableError).detail).toBe('ECONNREFUSED');
-    expect((error as Error).message).toBe('policy store unavailable: ECONNREFUSED');
+    // Refused at once; the SDK's one retry after a backoff may meet the deadline on a busy machine.
+    const { detail, message } = error as PolicyStoreUnavailableError;
+    expect(['ECONNREFUSED', 'timeout']).toContain(detail);
+    expect(message).toBe(`policy store unavailable: ${detail}`);
     expect(elapsedMs).toBeLessThan(TIMEOUT_MS + SLACK_MS);
   });
 });
@@ -94,7 +96,8 @@ describe('the token gate', () => {
       store,
       settings: DEFAULT_POLICY_SETTINGS,
     });
-    expect(result).toEqual({ decision: { kind: 'issue' }, policy: 'unavailable', detail: 'ECONNREFUSED' });
+    expect(result).toMatchObject({ decision: { kind: 'issue' }, policy: 'unavailable' });
+    expect(['ECONNREFUSED', 'timeout']).toContain(result.detail);
   });
 
   it('names a missing table by the error name only', async () => {
