@@ -150,7 +150,7 @@ export function createPolicyStore(options: PolicyStoreOptions): PolicyStore {
   const { client, tableName, settings } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
 
-  /** Runs one operation under its deadline; a condition failure is handed back for the caller to read. */
+  /** Runs one operation under one deadline: AlreadyReported passes, any other failure becomes unavailable. */
   async function withDeadline<T>(operation: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = AbortSignal.timeout(timeoutMs);
     try {
