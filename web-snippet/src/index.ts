@@ -9,5 +9,7 @@ export type {
   EnrollmentOptions,
   EnrollmentOutcome,
   EnrollmentSkipReason,
+  OutcomeReportFailedEvent,
   OwnIdEnrollResult,
+  ReportedOutcome,
 } from './types.js';
