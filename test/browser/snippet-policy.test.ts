@@ -413,20 +413,34 @@ describe('a failed report', () => {
 });
 
 describe('a page that navigates away right after the outcome', () => {
-  it('still delivers the report (keepalive)', async () => {
-    // The answer comes long after the page is gone; the request itself must still arrive whole.
-    server.route(OUTCOME_ROUTE, { status: 204, delayMs: 1000 });
+  it('still delivers the report (keepalive), even behind a slow CORS preflight', async () => {
+    // Cross-origin with a JSON body: the browser asks a preflight first. Answering it long after the page
+    // is gone means the report itself is sent only then, which only a keepalive request survives.
+    const cors = { 'Access-Control-Allow-Origin': server.origin, 'Access-Control-Allow-Credentials': 'true' };
+    server.route(OUTCOME_ROUTE, ({ method }) =>
+      method === 'OPTIONS'
+        ? {
+            status: 204,
+            delayMs: 800,
+            headers: { ...cors, 'Access-Control-Allow-Headers': 'content-type, authorization' },
+          }
+        : { status: 204, headers: cors },
+    );
     await open();
-    await tab.evaluate(() => {
+    await tab.evaluate((outcomeEndpoint) => {
       (window as { ownid?: unknown }).ownid = { enrollCredential: async () => ({ data: {} }) };
       void window.OwnIDEnroll.initiatePasskeysEnrollment({
         toast: false,
+        outcomeEndpoint,
         onEvent: () => {
           location.href = '/next.html';
         },
       });
-    });
+    }, `http://localhost:${server.port}${OUTCOME_ROUTE}`);
     await tab.waitForURL(`${server.origin}/next.html`);
-    await expect.poll(reportsReceived, POLL).toEqual([{ token: TOKEN, outcome: 'enrolled' }]);
+    await expect.poll(() => server.requestsTo(OUTCOME_ROUTE, 'OPTIONS').length, POLL).toBe(1);
+    await expect
+      .poll(() => server.requestsTo(OUTCOME_ROUTE, 'POST').map((r) => JSON.parse(r.body)), POLL)
+      .toEqual([{ token: TOKEN, outcome: 'enrolled' }]);
   });
 });
