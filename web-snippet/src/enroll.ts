@@ -139,7 +139,8 @@ async function enroll(options: EnrollmentOptions, send: SendReport): Promise<Enr
     }),
   ]).finally(() => clearTimeout(timer));
   if ('type' in token) return token;
-  // Without a hint, the token response names the user: a passkey here already means no dialog, no report.
+  // The token response names the user (the hint may be missing or name someone else): a passkey made
+  // here already means no dialog and no report.
   if (await enrolledOnDevice(token.email)) return skipped('enrolled_on_device');
   const event = await openOwnId(sdkReady, token);
   // OwnID's message, or the message of what it threw, for the server's failure statistics.
@@ -180,8 +181,9 @@ export function report(event: EnrollmentEvent, options: EnrollmentOptions): Enro
 let inflight: Promise<EnrollmentOutcome> | undefined;
 
 /**
- * Fetches an enrollment token and opens OwnID's passkey dialog. Resolves to the outcome; never rejects.
- * While one enrollment runs, further calls return its promise (their options are not used).
+ * Unless this device cannot make a passkey or already made one for this user, fetches an enrollment token,
+ * opens OwnID's passkey dialog and reports its outcome to the server. Resolves to the outcome; never
+ * rejects. While one enrollment runs, further calls return its promise (their options are not used).
  */
 export function initiatePasskeysEnrollment(options: EnrollmentOptions = {}): Promise<EnrollmentOutcome> {
   const opts = options || {};
