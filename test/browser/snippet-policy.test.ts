@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type * as Snippet from '../../web-snippet/src/index.ts';
 import { launchChromium, type PageProblems, watchPage } from '../support/browser.ts';
 import { findClosedPort, type StaticServer, startStaticServer } from '../support/static-server.ts';
-import { addPlatformAuthenticator, type VirtualAuthenticator } from '../support/virtual-authenticator.ts';
+import { usePlatformAuthenticator, type VirtualAuthenticators } from '../support/virtual-authenticator.ts';
 
 const SNIPPET_PATH = join(import.meta.dirname, '../../dist/web-snippet/ownid-enroll.min.js');
 const TOKEN_ROUTE = '/generate-auth-token';
@@ -36,7 +36,7 @@ let server: StaticServer;
 let context: BrowserContext;
 let tab: Page;
 let problems: PageProblems;
-let authenticator: VirtualAuthenticator | undefined;
+let authenticator: VirtualAuthenticators | undefined;
 
 beforeAll(async () => {
   if (!existsSync(SNIPPET_PATH)) throw new Error(`${SNIPPET_PATH} is missing: run \`npm run build\` first`);
@@ -81,7 +81,7 @@ beforeEach(async () => {
   server.route(TOKEN_ROUTE, { body: { email: EMAIL, token: TOKEN } });
   server.route(OUTCOME_ROUTE, { status: 204 });
   await context.clearCookies();
-  authenticator = await addPlatformAuthenticator(tab);
+  authenticator = await usePlatformAuthenticator(tab, 'present');
   problems.clear();
 });
 
@@ -93,9 +93,15 @@ afterEach(async () => {
       localStorage.clear();
     } catch {}
   });
-  await authenticator?.remove();
+  await authenticator?.session.detach(); // takes the virtual authenticators with it
   authenticator = undefined;
 });
+
+/** From here on the page sees no platform authenticator (the machine's real ones are hidden too). */
+async function removePlatformAuthenticator() {
+  await authenticator?.session.detach();
+  authenticator = await usePlatformAuthenticator(tab, 'absent');
+}
 
 async function open(path = '/') {
   await tab.goto(server.origin + path);
@@ -156,8 +162,7 @@ describe('eligibility', () => {
   ])(
     'skips as ineligible and reports it, without a token, when %s',
     async (_name, path, withAuthenticator) => {
-      if (!withAuthenticator) await authenticator?.remove();
-      if (!withAuthenticator) authenticator = undefined;
+      if (!withAuthenticator) await removePlatformAuthenticator();
       await open(path);
       await context.addCookies([{ name: 'session', value: 's-1', url: server.origin }]);
       expect(await run({ bearer: 'id-token' })).toEqual({
@@ -177,8 +182,7 @@ describe('eligibility', () => {
   );
 
   it('asks anyway with checkEligibility: false', async () => {
-    await authenticator?.remove();
-    authenticator = undefined;
+    await removePlatformAuthenticator();
     await open();
     expect(await run({ options: { checkEligibility: false } })).toMatchObject({ outcome: 'enrolled' });
     expect(server.requestsTo(TOKEN_ROUTE)).toHaveLength(1);
@@ -372,8 +376,7 @@ describe('the outcome report', () => {
     await run({ options: { outcomeEndpoint: '/custom/outcome' } });
     await forgetPasskey();
     await run({ options: { outcomeEndpoint: false } });
-    await authenticator?.remove();
-    authenticator = undefined;
+    await removePlatformAuthenticator();
     expect(await run({ options: { outcomeEndpoint: false } })).toMatchObject({ outcome: 'skipped' });
     await tab.waitForTimeout(100);
     expect(server.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
