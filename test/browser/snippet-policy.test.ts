@@ -31,6 +31,16 @@ declare global {
 const page = (head = '') =>
   `<!doctype html><html><head><link rel="icon" href="data:,">${head}<script src="/ownid-enroll.min.js"></script></head><body><p>Signed in</p></body></html>`;
 
+// Pages and what runs on them before the snippet.
+const PAGE_SCRIPTS: Record<string, string> = {
+  '/': '',
+  '/next.html': '',
+  '/no-webauthn.html': 'delete window.PublicKeyCredential;',
+  '/check-throws.html':
+    'PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable = () => Promise.reject(new Error("no"));',
+  '/no-local-storage.html': `Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } });`,
+};
+
 let browser: Browser;
 let server: StaticServer;
 let context: BrowserContext;
@@ -55,21 +65,8 @@ beforeAll(async () => {
     };
   });
   server.fileFromDisk('/ownid-enroll.min.js', SNIPPET_PATH);
-  server.file('/', page());
-  server.file('/next.html', page());
-  server.file('/no-webauthn.html', page('<script>delete window.PublicKeyCredential;</script>'));
-  server.file(
-    '/check-throws.html',
-    page(
-      '<script>PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable = () => Promise.reject(new Error("no"));</script>',
-    ),
-  );
-  server.file(
-    '/no-local-storage.html',
-    page(
-      `<script>Object.defineProperty(window, 'localStorage', { get() { throw new DOMException('blocked', 'SecurityError'); } });</script>`,
-    ),
-  );
+  for (const [path, script] of Object.entries(PAGE_SCRIPTS))
+    server.file(path, page(`<script>${script}</script>`));
 });
 
 afterAll(async () => {
@@ -145,8 +142,26 @@ function run({ options, bearer, ownid = { result: { data: {} } } }: RunArgs = {}
 }
 
 const reportsReceived = () => server.requestsTo(OUTCOME_ROUTE).map((request) => JSON.parse(request.body));
-const reportFetches = () =>
-  tab.evaluate(() => window.fetchCalls.filter((call) => call.url.endsWith('/enrollment-outcome')));
+const BEARER = 'id-token';
+const signIn = () => context.addCookies([{ name: 'session', value: 's-1', url: server.origin }]);
+
+/** One report of exactly `body` reached the server: a JSON POST with the session cookie and the bearer, keepalive. */
+async function expectOneReport(body: Record<string, unknown>) {
+  await expect.poll(reportsReceived, POLL).toEqual([body]);
+  const [received] = server.requestsTo(OUTCOME_ROUTE);
+  expect(received?.method).toBe('POST');
+  expect(received?.headers).toMatchObject({
+    authorization: `Bearer ${BEARER}`,
+    'content-type': 'application/json',
+  });
+  expect(received?.cookies.session).toBe('s-1');
+  const calls = await tab.evaluate(() =>
+    window.fetchCalls.filter((call) => call.url.endsWith('/enrollment-outcome')),
+  );
+  expect(calls).toEqual([
+    { url: `${server.origin}${OUTCOME_ROUTE}`, method: 'POST', keepalive: true, credentials: 'include' },
+  ]);
+}
 
 describe('eligibility', () => {
   it('asks for a token on a device with a user-verifying platform authenticator', async () => {
@@ -164,20 +179,14 @@ describe('eligibility', () => {
     async (_name, path, withAuthenticator) => {
       if (!withAuthenticator) await removePlatformAuthenticator();
       await open(path);
-      await context.addCookies([{ name: 'session', value: 's-1', url: server.origin }]);
-      expect(await run({ bearer: 'id-token' })).toEqual({
+      await signIn();
+      expect(await run({ bearer: BEARER })).toEqual({
         outcome: 'skipped',
         events: [{ type: 'skipped', reason: 'ineligible' }],
         sdkCalls: 0,
       });
       expect(server.requestsTo(TOKEN_ROUTE)).toEqual([]);
-      await expect.poll(reportsReceived, POLL).toEqual([{ outcome: 'ineligible' }]);
-      const [report] = server.requestsTo(OUTCOME_ROUTE);
-      expect(report?.method).toBe('POST');
-      expect(report?.headers.authorization).toBe('Bearer id-token');
-      expect(report?.headers['content-type']).toBe('application/json');
-      expect(report?.cookies.session).toBe('s-1');
-      expect(await reportFetches()).toMatchObject([{ keepalive: true, credentials: 'include' }]);
+      await expectOneReport({ outcome: 'ineligible' });
     },
   );
 
@@ -329,21 +338,11 @@ describe('the outcome report', () => {
     '$name: POSTs {token, outcome, detail?} with keepalive, cookies and the bearer',
     async ({ ownid, report }) => {
       await open();
-      await context.addCookies([{ name: 'session', value: 's-2', url: server.origin }]);
-      const result = await run({ ownid, bearer: 'id-token', options: { sdkWaitMs: 100 } });
+      await signIn();
+      const result = await run({ ownid, bearer: BEARER, options: { sdkWaitMs: 100 } });
       expect(result.outcome).toBe(report.outcome);
       expect(result.events).toHaveLength(1);
-      await expect.poll(reportsReceived, POLL).toEqual([{ token: TOKEN, ...report }]);
-      const [received] = server.requestsTo(OUTCOME_ROUTE);
-      expect(received?.method).toBe('POST');
-      expect(received?.headers).toMatchObject({
-        authorization: 'Bearer id-token',
-        'content-type': 'application/json',
-      });
-      expect(received?.cookies.session).toBe('s-2');
-      expect(await reportFetches()).toEqual([
-        { url: `${server.origin}${OUTCOME_ROUTE}`, method: 'POST', keepalive: true, credentials: 'include' },
-      ]);
+      await expectOneReport({ token: TOKEN, ...report });
     },
   );
 
