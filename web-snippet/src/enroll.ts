@@ -12,6 +12,7 @@ import type {
   EnrollmentFailureReason,
   EnrollmentOptions,
   EnrollmentOutcome,
+  EnrollmentOutcomeEvent,
   EnrollmentSkipReason,
   OutcomeReportFailedEvent,
   OwnIdEnrollResult,
@@ -50,7 +51,7 @@ const waitForSdk = (ms: number) =>
     poll();
   });
 
-const skipped = (reason: EnrollmentSkipReason): EnrollmentEvent => ({ type: 'skipped', reason });
+const skipped = (reason: EnrollmentSkipReason): EnrollmentOutcomeEvent => ({ type: 'skipped', reason });
 
 async function fetchToken(options: EnrollmentOptions, signal: AbortSignal, headers: Record<string, string>) {
   try {
@@ -84,7 +85,7 @@ async function fetchToken(options: EnrollmentOptions, signal: AbortSignal, heade
   }
 }
 
-type CeremonyEvent = Exclude<EnrollmentEvent, { type: 'skipped' }>;
+type CeremonyEvent = Exclude<EnrollmentOutcomeEvent, { type: 'skipped' }>;
 
 /** Opens OwnID's passkey dialog with the token; every answer here is reported to the server. */
 async function openOwnId(
@@ -111,7 +112,7 @@ async function openOwnId(
 
 type SendReport = (body: OutcomeReport, headers?: Record<string, string>) => void;
 
-async function enroll(options: EnrollmentOptions, send: SendReport): Promise<EnrollmentEvent> {
+async function enroll(options: EnrollmentOptions, send: SendReport): Promise<EnrollmentOutcomeEvent> {
   if (typeof window === 'undefined' || !window.AbortController) return skipped('unsupported');
   const { email } = options;
   // The page named the user and this device remembers their passkey: no request at all.
@@ -128,7 +129,7 @@ async function enroll(options: EnrollmentOptions, send: SendReport): Promise<Enr
   let timer: ReturnType<typeof setTimeout> | undefined;
   const token = await Promise.race([
     fetchToken(options, controller.signal, headers),
-    new Promise<EnrollmentEvent>((resolve) => {
+    new Promise<EnrollmentOutcomeEvent>((resolve) => {
       timer = setTimeout(
         () => {
           controller.abort();
@@ -157,11 +158,10 @@ async function enroll(options: EnrollmentOptions, send: SendReport): Promise<Enr
   return event;
 }
 
-const tell = (event: EnrollmentEvent | OutcomeReportFailedEvent, options: EnrollmentOptions) =>
-  safely(() => options.onEvent?.(event));
+const tell = (event: EnrollmentEvent, options: EnrollmentOptions) => safely(() => options.onEvent?.(event));
 
 /** Shows the toast or logs the failure, tells `onEvent`, and returns the outcome. Never throws. */
-export function report(event: EnrollmentEvent, options: EnrollmentOptions): EnrollmentOutcome {
+export function report(event: EnrollmentOutcomeEvent, options: EnrollmentOptions): EnrollmentOutcome {
   // Each step apart: a throwing option getter, toast or console.warn of the page stops only itself.
   safely(() => {
     const { toast = true } = options;

@@ -8,6 +8,7 @@ export type {
   EnrollmentFailureReason,
   EnrollmentOptions,
   EnrollmentOutcome,
+  EnrollmentOutcomeEvent,
   EnrollmentSkipReason,
   OutcomeReportFailedEvent,
   OwnIdEnrollResult,

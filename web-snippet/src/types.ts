@@ -68,7 +68,7 @@ export type EnrollmentSkipReason =
  * The enrollment's outcome, passed to `onEvent` once, before the promise resolves; `type` is also the
  * outcome the promise resolves to.
  */
-export type EnrollmentEvent =
+export type EnrollmentOutcomeEvent =
   | { readonly type: 'enrolled' }
   | { readonly type: 'cancelled' }
   | {
@@ -98,6 +98,9 @@ export interface OutcomeReportFailedEvent {
   /** Why the report could not be sent (`fetch` rejected, `getAuthorization()` threw). */
   readonly error?: unknown;
 }
+
+/** Everything `onEvent` receives: the outcome event, then possibly a `report_failed` event. */
+export type EnrollmentEvent = EnrollmentOutcomeEvent | OutcomeReportFailedEvent;
 
 export interface EnrollmentOptions {
   /**
@@ -142,7 +145,7 @@ export interface EnrollmentOptions {
    * Called once with the enrollment's outcome event, and once more with a `report_failed` event if the
    * outcome report fails; whatever it throws is swallowed.
    */
-  readonly onEvent?: (event: EnrollmentEvent | OutcomeReportFailedEvent) => void;
+  readonly onEvent?: (event: EnrollmentEvent) => void;
   /**
    * Whether to skip devices that cannot make a passkey (`ineligible`) before asking for a token.
    * @default true
