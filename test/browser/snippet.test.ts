@@ -12,9 +12,11 @@ import {
   type StaticServer,
   startStaticServer,
 } from '../support/static-server.ts';
+import { usePlatformAuthenticator, type VirtualAuthenticators } from '../support/virtual-authenticator.ts';
 
 const SNIPPET_PATH = join(import.meta.dirname, '../../dist/web-snippet/ownid-enroll.min.js');
 const ENDPOINT = '/generate-auth-token';
+const OUTCOME_ENDPOINT = '/enrollment-outcome';
 const TOAST = '[data-ownid-enroll-toast]';
 const TOAST_TEXT = 'Passkey successfully created!';
 // Generous: the machine may be busy; a passing poll returns at once.
@@ -60,6 +62,8 @@ let server: StaticServer;
 let context: BrowserContext;
 let page: Page;
 let problems: PageProblems;
+// These tests are about a device that can make a passkey (eligibility has its own file).
+let authenticator: VirtualAuthenticators;
 
 beforeAll(async () => {
   if (!existsSync(SNIPPET_PATH)) throw new Error(`${SNIPPET_PATH} is missing: run \`npm run build\` first`);
@@ -114,7 +118,12 @@ afterAll(async () => {
 beforeEach(async () => {
   server.clearRequests();
   server.route(ENDPOINT, { body: TOKEN_BODY });
-  await Promise.all([context.clearCookies(), page.emulateMedia({ reducedMotion: 'no-preference' })]);
+  server.route(OUTCOME_ENDPOINT, { status: 204 });
+  [authenticator] = await Promise.all([
+    usePlatformAuthenticator(page, 'present'),
+    context.clearCookies(),
+    page.emulateMedia({ reducedMotion: 'no-preference' }),
+  ]);
   problems.clear();
 });
 
@@ -125,8 +134,10 @@ afterEach(async () => {
   await page.evaluate(() => {
     try {
       sessionStorage.clear();
+      localStorage.clear();
     } catch {}
   });
+  await authenticator.session.detach(); // takes the virtual authenticator with it
 });
 
 async function open(path = '/') {
@@ -243,6 +254,8 @@ describe('success', () => {
         toast: (message) => messages.push(message),
       });
       const translated: string[] = [];
+      // This device now remembers the passkey: forget it, to enroll again.
+      localStorage.clear();
       await window.OwnIDEnroll.initiatePasskeysEnrollment({
         toastMessage: 'Passkey erstellt!',
         toast: (message) => translated.push(message),
@@ -257,22 +270,23 @@ describe('success', () => {
     const { page } = await open();
     const outcomes = await page.evaluate(async () => {
       const { initiatePasskeysEnrollment } = window.OwnIDEnroll;
-      return [
-        await initiatePasskeysEnrollment({
-          toast: () => {
-            throw new Error('toast broke');
-          },
-          onEvent: () => {
-            throw new Error('analytics broke');
-          },
-        }),
-        await initiatePasskeysEnrollment({
-          toast: false,
-          onEvent: async () => {
-            throw new Error('async analytics broke');
-          },
-        }),
-      ];
+      const first = await initiatePasskeysEnrollment({
+        toast: () => {
+          throw new Error('toast broke');
+        },
+        onEvent: () => {
+          throw new Error('analytics broke');
+        },
+      });
+      // This device now remembers the passkey: forget it, to enroll again.
+      localStorage.clear();
+      const second = await initiatePasskeysEnrollment({
+        toast: false,
+        onEvent: async () => {
+          throw new Error('async analytics broke');
+        },
+      });
+      return [first, second];
     });
     expect(outcomes).toEqual(['enrolled', 'enrolled']);
     await page.waitForTimeout(100); // let an unhandled rejection, if any, be reported
@@ -308,6 +322,8 @@ describe('odd options', () => {
       const results: string[] = [];
       for (const timeoutMs of [Number.POSITIVE_INFINITY, Number.NaN, -1, 0, 2 ** 31, 1e12]) {
         results.push(await window.OwnIDEnroll.initiatePasskeysEnrollment({ timeoutMs, toast: false }));
+        // This device now remembers the passkey: forget it, to enroll again.
+        localStorage.clear();
       }
       return results;
     });
@@ -453,6 +469,7 @@ describe('the request', () => {
     });
     expect(result).toEqual({ same: true, outcomes: ['enrolled', 'enrolled'], calls: 1 });
     expect(server.requestsTo(ENDPOINT)).toHaveLength(1);
+    await page.evaluate(() => localStorage.clear()); // this device now remembers the passkey: forget it
     expect(await enroll(page, { options: { toast: false } })).toMatchObject({ outcome: 'enrolled' });
     expect(server.requestsTo(ENDPOINT)).toHaveLength(2);
   });
@@ -483,7 +500,8 @@ const quietCases: QuietCase[] = [
     outcome: 'skipped',
     event: { type: 'skipped', reason: 'no_session' },
   },
-  ...[403, 429, 500, 503].map(
+  // 429 is a skip (rate_limited): see snippet-policy.test.ts.
+  ...[403, 500, 503].map(
     (status): QuietCase => ({
       name: `HTTP ${status}`,
       endpoint: { status, body: { message: 'nope' } },

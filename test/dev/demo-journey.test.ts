@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
 import { launchChromium, type PageProblems, watchPage } from '../support/browser.ts';
+import { usePlatformAuthenticator } from '../support/virtual-authenticator.ts';
 
 const TOAST = '[data-ownid-enroll-toast]';
 const DIALOG = '#ownid-stand-in-dialog';
@@ -48,6 +49,8 @@ it('walks the journey: login, welcome, create / cancel / fail, log out', async (
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const problems: PageProblems = await watchPage(page);
+  // The snippet asks only where a passkey can be made.
+  await usePlatformAuthenticator(page, 'present');
 
   await page.goto(`${server.url}/`);
   await expect.poll(() => page.title()).toContain('Sign in');
@@ -86,6 +89,8 @@ it('walks the journey: login, welcome, create / cancel / fail, log out', async (
   expect(await page.locator('#welcome-title').textContent()).toBe('Welcome back, ada@example.com');
   await page.screenshot({ path: '/tmp/demo-created.png', fullPage: true });
   await page.locator(TOAST).waitFor({ state: 'detached', timeout: 8000 });
+  // This device now remembers Ada's passkey and would skip her: forget it to see the other outcomes.
+  await page.evaluate(() => localStorage.clear());
 
   // Cancel: nothing is shown.
   await runAgain(page);

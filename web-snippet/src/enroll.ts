@@ -1,10 +1,20 @@
-import { parseTokenResponse } from './response.js';
+import { enrolledOnDevice, isEligible } from './device.js';
+import {
+  authorizationHeaders,
+  DEFAULT_ENDPOINT,
+  type OutcomeReport,
+  reportOutcome,
+} from './report-outcome.js';
+import { type EnrollmentToken, parseTokenResponse } from './response.js';
 import { showToast } from './toast.js';
 import type {
   EnrollmentEvent,
   EnrollmentFailureReason,
   EnrollmentOptions,
   EnrollmentOutcome,
+  EnrollmentOutcomeEvent,
+  EnrollmentSkipReason,
+  OutcomeReportFailedEvent,
   OwnIdEnrollResult,
 } from './types.js';
 
@@ -17,8 +27,8 @@ const safely = (fn: () => unknown) => {
   (async () => fn())().catch(() => {});
 };
 
-const failed = (reason: EnrollmentFailureReason, error?: unknown, status?: number): EnrollmentEvent => ({
-  type: 'failed',
+const failed = (reason: EnrollmentFailureReason, error?: unknown, status?: number) => ({
+  type: 'failed' as const,
   reason,
   error,
   status,
@@ -41,17 +51,18 @@ const waitForSdk = (ms: number) =>
     poll();
   });
 
-async function fetchToken(options: EnrollmentOptions, signal: AbortSignal) {
-  const headers: Record<string, string> = {};
+const skipped = (reason: EnrollmentSkipReason): EnrollmentOutcomeEvent => ({ type: 'skipped', reason });
+
+async function fetchToken(options: EnrollmentOptions, signal: AbortSignal, headers: Record<string, string>) {
   try {
-    const bearer = await options.getAuthorization?.();
-    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    // Filled in place: the outcome report reuses the token request's Authorization header.
+    Object.assign(headers, await authorizationHeaders(options));
   } catch (error) {
     return failed('authorization', error);
   }
   let response: Response;
   try {
-    response = await fetch(options.endpoint ?? '/generate-auth-token', {
+    response = await fetch(options.endpoint ?? DEFAULT_ENDPOINT, {
       method: 'POST',
       credentials: 'include',
       headers,
@@ -60,9 +71,13 @@ async function fetchToken(options: EnrollmentOptions, signal: AbortSignal) {
   } catch (error) {
     return failed('network', error);
   }
+  const { status } = response;
   // No session: there is nobody to enroll, which is not an error.
-  if (response.status === 401) return { type: 'skipped', reason: 'no_session' } as const;
-  if (!response.ok) return failed('http_error', undefined, response.status);
+  if (status === 401) return skipped('no_session');
+  // The server's policy says not now; its reason passes through, known or not.
+  if (status === 204) return skipped(response.headers.get('Enrollment-Skip') || 'policy');
+  if (status === 429) return skipped('rate_limited');
+  if (!response.ok) return failed('http_error', undefined, status);
   try {
     return parseTokenResponse(await response.json()) ?? failed('bad_response');
   } catch (error) {
@@ -70,28 +85,13 @@ async function fetchToken(options: EnrollmentOptions, signal: AbortSignal) {
   }
 }
 
-async function enroll(options: EnrollmentOptions): Promise<EnrollmentEvent> {
-  if (typeof window === 'undefined' || !window.AbortController) {
-    return { type: 'skipped', reason: 'unsupported' };
-  }
-  // The SDK may finish loading while the token is on its way.
-  const sdkReady = waitForSdk(delay(options.sdkWaitMs, 3000));
-  // The time limit covers getAuthorization(), the request and the body.
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const token = await Promise.race([
-    fetchToken(options, controller.signal),
-    new Promise<EnrollmentEvent>((resolve) => {
-      timer = setTimeout(
-        () => {
-          controller.abort();
-          resolve(failed('timeout'));
-        },
-        delay(options.timeoutMs, 10_000),
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-  if ('type' in token) return token;
+type CeremonyEvent = Exclude<EnrollmentOutcomeEvent, { type: 'skipped' }>;
+
+/** Opens OwnID's passkey dialog with the token; every answer here is reported to the server. */
+async function openOwnId(
+  sdkReady: Promise<OwnIdSdk | undefined>,
+  token: EnrollmentToken,
+): Promise<CeremonyEvent> {
   // The wait ran from the start: a token slower than `sdkWaitMs` gives the SDK that long too.
   const sdk = (await sdkReady) || (await waitForSdk(0));
   if (!sdk) return failed('sdk_missing');
@@ -110,8 +110,58 @@ async function enroll(options: EnrollmentOptions): Promise<EnrollmentEvent> {
   return { type: 'cancelled' };
 }
 
+type SendReport = (body: OutcomeReport, headers?: Record<string, string>) => void;
+
+async function enroll(options: EnrollmentOptions, send: SendReport): Promise<EnrollmentOutcomeEvent> {
+  if (typeof window === 'undefined' || !window.AbortController) return skipped('unsupported');
+  const { email } = options;
+  // The page named the user and this device remembers their passkey: no request at all.
+  if (email && (await enrolledOnDevice(email))) return skipped('enrolled_on_device');
+  if (options.checkEligibility !== false && !(await isEligible())) {
+    send({ outcome: 'ineligible' });
+    return skipped('ineligible');
+  }
+  // The SDK may finish loading while the token is on its way.
+  const sdkReady = waitForSdk(delay(options.sdkWaitMs, 3000));
+  // The time limit covers getAuthorization(), the request and the body.
+  const controller = new AbortController();
+  const headers: Record<string, string> = {};
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const token = await Promise.race([
+    fetchToken(options, controller.signal, headers),
+    new Promise<EnrollmentOutcomeEvent>((resolve) => {
+      timer = setTimeout(
+        () => {
+          controller.abort();
+          resolve(failed('timeout'));
+        },
+        delay(options.timeoutMs, 10_000),
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
+  if ('type' in token) return token;
+  // The token response names the user (the hint may be missing or name someone else): a passkey made
+  // here already means no dialog and no report.
+  if (await enrolledOnDevice(token.email)) return skipped('enrolled_on_device');
+  const event = await openOwnId(sdkReady, token);
+  // OwnID's message, or the message of what it threw, for the server's failure statistics.
+  const detail = event.type === 'failed' && (event.message ?? (event.error as Error | undefined)?.message);
+  send(
+    {
+      outcome: event.type,
+      token: token.token,
+      detail: typeof detail === 'string' ? detail.slice(0, 200) : undefined,
+    },
+    headers,
+  );
+  if (event.type === 'enrolled') await enrolledOnDevice(token.email, 1);
+  return event;
+}
+
+const tell = (event: EnrollmentEvent, options: EnrollmentOptions) => safely(() => options.onEvent?.(event));
+
 /** Shows the toast or logs the failure, tells `onEvent`, and returns the outcome. Never throws. */
-export function report(event: EnrollmentEvent, options: EnrollmentOptions): EnrollmentOutcome {
+export function report(event: EnrollmentOutcomeEvent, options: EnrollmentOptions): EnrollmentOutcome {
   // Each step apart: a throwing option getter, toast or console.warn of the page stops only itself.
   safely(() => {
     const { toast = true } = options;
@@ -124,21 +174,30 @@ export function report(event: EnrollmentEvent, options: EnrollmentOptions): Enro
     () =>
       event.type === 'failed' && console.warn('OwnIDEnroll: passkey enrollment failed:', event.reason, event),
   );
-  safely(() => options.onEvent?.(event));
+  tell(event, options);
   return event.type;
 }
 
 let inflight: Promise<EnrollmentOutcome> | undefined;
 
 /**
- * Fetches an enrollment token and opens OwnID's passkey dialog. Resolves to the outcome; never rejects.
- * While one enrollment runs, further calls return its promise (their options are not used).
+ * Unless this device cannot make a passkey or already made one for this user, fetches an enrollment token,
+ * opens OwnID's passkey dialog and reports its outcome to the server. Resolves to the outcome; never
+ * rejects. While one enrollment runs, further calls return its promise (their options are not used).
  */
 export function initiatePasskeysEnrollment(options: EnrollmentOptions = {}): Promise<EnrollmentOutcome> {
   const opts = options || {};
-  inflight ??= enroll(opts)
+  let reported: Promise<OutcomeReportFailedEvent | undefined> | undefined;
+  inflight ??= enroll(opts, (body, headers) => {
+    reported = reportOutcome(opts, body, headers);
+  })
     .catch((error: unknown) => failed('unexpected', error))
-    .then((event) => report(event, opts))
+    .then((event) => {
+      const outcome = report(event, opts);
+      // The report was sent before the promise resolves (keepalive); its failure is told after the outcome.
+      reported?.then((failure) => failure && tell(failure, opts));
+      return outcome;
+    })
     .finally(() => {
       inflight = undefined;
     });

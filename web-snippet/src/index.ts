@@ -8,6 +8,9 @@ export type {
   EnrollmentFailureReason,
   EnrollmentOptions,
   EnrollmentOutcome,
+  EnrollmentOutcomeEvent,
   EnrollmentSkipReason,
+  OutcomeReportFailedEvent,
   OwnIdEnrollResult,
+  ReportedOutcome,
 } from './types.js';

@@ -22,7 +22,10 @@ export type EnrollmentFailureReason =
   /** A bug in the snippet itself; reported rather than thrown into the page. */
   | 'unexpected';
 
-/** Why nothing was attempted. Skips are normal, so they are not logged to the console. */
+/**
+ * Why no passkey dialog was shown. Skips are normal, so they are not logged to the console. The server's
+ * reasons (`Enrollment-Skip` header of a 204) pass through as they come, known to this type or not.
+ */
 export type EnrollmentSkipReason =
   /** The endpoint answered 401: there is no session, so there is nobody to enroll. */
   | 'no_session'
@@ -31,10 +34,41 @@ export type EnrollmentSkipReason =
   /** `runPendingEnrollment()` found no mark left by `enrollOnNextPageLoad()`. */
   | 'no_pending_mark'
   /** `runPendingEnrollment()` could not read or clear `sessionStorage` (blocked storage, sandboxed frame). */
-  | 'storage_unavailable';
+  | 'storage_unavailable'
+  /**
+   * This device cannot make a passkey: no `PublicKeyCredential`, or no user-verifying platform
+   * authenticator (Touch ID, Windows Hello, Android screen lock). No token was asked for; `ineligible`
+   * was reported to the outcome endpoint. See `checkEligibility`.
+   */
+  | 'ineligible'
+  /**
+   * This user made a passkey on this device before (remembered in `localStorage` under a SHA-256 of the
+   * email). With the `email` hint nothing was requested; without it the token was fetched, OwnID was not
+   * opened and nothing was reported.
+   */
+  | 'enrolled_on_device'
+  /** The endpoint answered 429: this user asked for too many tokens (see its `Retry-After`). */
+  | 'rate_limited'
+  /** 204 `Enrollment-Skip: snoozed`: the user cancelled recently; asked again after the snooze. */
+  | 'snoozed'
+  /** 204 `Enrollment-Skip: declined`: the user cancelled too often; not asked until an operator resets them. */
+  | 'declined'
+  /** 204 `Enrollment-Skip: not_in_rollout`: the user is outside the rollout percentage. */
+  | 'not_in_rollout'
+  /** 204 `Enrollment-Skip: failing`: enrollment failed for this user repeatedly; paused for a day. */
+  | 'failing'
+  /** 204 `Enrollment-Skip: enrolled`: the user enrolled already and the server stops asking everywhere. */
+  | 'enrolled'
+  /** A 204 whose `Enrollment-Skip` header is missing or not exposed to the page through CORS. */
+  | 'policy'
+  /** A reason of a newer server, passed through. */
+  | (string & {});
 
-/** One event per enrollment, passed to `onEvent`; `type` is also the outcome the promise resolves to. */
-export type EnrollmentEvent =
+/**
+ * The enrollment's outcome, passed to `onEvent` once, before the promise resolves; `type` is also the
+ * outcome the promise resolves to.
+ */
+export type EnrollmentOutcomeEvent =
   | { readonly type: 'enrolled' }
   | { readonly type: 'cancelled' }
   | {
@@ -48,6 +82,25 @@ export type EnrollmentEvent =
       readonly error?: unknown;
     }
   | { readonly type: 'skipped'; readonly reason: EnrollmentSkipReason };
+
+/** What is reported to the outcome endpoint (`ineligible`: this device cannot make a passkey). */
+export type ReportedOutcome = 'enrolled' | 'cancelled' | 'failed' | 'ineligible';
+
+/**
+ * Passed to `onEvent` when the outcome report did not reach the server: after the outcome event, and
+ * possibly after the promise resolved. Nothing else happens (no retry, no console message).
+ */
+export interface OutcomeReportFailedEvent {
+  readonly type: 'report_failed';
+  readonly outcome: ReportedOutcome;
+  /** The outcome endpoint's status when it answered other than 2xx. */
+  readonly status?: number;
+  /** Why the report could not be sent (`fetch` rejected, `getAuthorization()` threw). */
+  readonly error?: unknown;
+}
+
+/** Everything `onEvent` receives: the outcome event, then possibly a `report_failed` event. */
+export type EnrollmentEvent = EnrollmentOutcomeEvent | OutcomeReportFailedEvent;
 
 export interface EnrollmentOptions {
   /**
@@ -88,8 +141,29 @@ export interface EnrollmentOptions {
    * @default 4000
    */
   readonly toastDurationMs?: number;
-  /** Called once with the enrollment's event; whatever it throws is swallowed. */
+  /**
+   * Called once with the enrollment's outcome event, and once more with a `report_failed` event if the
+   * outcome report fails; whatever it throws is swallowed.
+   */
   readonly onEvent?: (event: EnrollmentEvent) => void;
+  /**
+   * Whether to skip devices that cannot make a passkey (`ineligible`) before asking for a token.
+   * @default true
+   */
+  readonly checkEligibility?: boolean;
+  /**
+   * The logged-in user's email, when the page knows it: a device where this user made a passkey is then
+   * skipped (`enrolled_on_device`) without any request. Only hashed and looked up locally, never sent.
+   * @default - the device is checked with the email of the token response
+   */
+  readonly email?: string;
+  /**
+   * Where the outcome (`enrolled`, `cancelled`, `failed` with OwnID's message cut to 200 characters as
+   * `detail`, or `ineligible`) is POSTed with `keepalive`, the cookies and the Authorization header of the
+   * token request. `false`: no report.
+   * @default - `enrollment-outcome` beside `endpoint` (`/enrollment-outcome` for the default endpoint)
+   */
+  readonly outcomeEndpoint?: string | false;
 }
 
 /** What `ownid.enrollCredential` resolves to, per OwnID's guide. */
