@@ -37,3 +37,9 @@ export const ERROR_BODIES = {
   500: '{"message":"Internal Server Error"}',
   503: '{"message":"Service Unavailable"}',
 } as const;
+
+/**
+ * The last path segment of the outcome route. It is the token route's sibling: `/generate-auth-token`
+ * reports to `/enrollment-outcome`, `/v1/token` to `/v1/enrollment-outcome` (what the snippet derives).
+ */
+export const OUTCOME_PATH_SEGMENT = 'enrollment-outcome';

@@ -1,11 +1,18 @@
-// The REST API in front of the function: POST (Lambda proxy), the CORS preflight and a 405 for any
-// other method (both mocks, no invocation), API Gateway's own error answers, access and execution logs.
+// The REST API in front of the function: two routes (the token and, beside it, the outcome), each a POST
+// (Lambda proxy), the CORS preflight and a 405 for any other method (both mocks, no invocation); API
+// Gateway's own error answers, access and execution logs.
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ALLOWED_METHODS, ERROR_BODIES, NO_STORE_HEADERS, PREFLIGHT_HEADERS } from '../contract/http.ts';
+import {
+  ALLOWED_METHODS,
+  ERROR_BODIES,
+  NO_STORE_HEADERS,
+  OUTCOME_PATH_SEGMENT,
+  PREFLIGHT_HEADERS,
+} from '../contract/http.ts';
 
 export interface EnrollmentApiProps {
   readonly handler: lambda.IFunction;
@@ -22,14 +29,33 @@ export interface EnrollmentApiProps {
   readonly tracing: boolean;
 }
 
+/** The outcome route beside the token route: its last segment replaced by `enrollment-outcome`. */
+export function outcomePathFor(tokenPath: string): string {
+  return `${tokenPath.slice(0, tokenPath.lastIndexOf('/'))}/${OUTCOME_PATH_SEGMENT}`;
+}
+
+/** The token path may not take the outcome route's place. */
+export function routePathProblems(tokenPath: string): string[] {
+  return tokenPath === outcomePathFor(tokenPath)
+    ? [`path must not end in "/${OUTCOME_PATH_SEGMENT}": that is the outcome route beside the token route`]
+    : [];
+}
+
+const NO_AUTHORIZER_REASON =
+  'Authorization is the whole job of the function: it verifies the session itself (Bearer JWT, session cookie or introspection). Cookie sessions and non-Cognito issuers cannot use an API Gateway authorizer.';
+
 /**
- * `POST <path>` on a regional REST API named after the stack. The access log group is created beside it in
- * `scope` (id `AccessLogs`), as is the execution log group (id `ExecutionLogs`), to own its retention.
+ * `POST <path>` and `POST <outcomePath>` on a regional REST API named after the stack. The access log
+ * group is created beside it in `scope` (id `AccessLogs`), as is the execution log group (id
+ * `ExecutionLogs`), to own its retention.
  */
 export class EnrollmentApi extends apigw.RestApi {
   readonly accessLogGroup: logs.LogGroup;
-  /** The Lambda-backed method: its metrics exclude the preflight and 405 mocks. */
+  /** The token route's Lambda-backed method: its metrics exclude the preflight and 405 mocks. */
   readonly postMethod: apigw.Method;
+  /** The outcome route's Lambda-backed method (same handler): stage settings, no detailed metrics. */
+  readonly outcomeMethod: apigw.Method;
+  readonly outcomePath: string;
 
   constructor(scope: Construct, id: string, props: EnrollmentApiProps) {
     const accessLogGroup = new logs.LogGroup(scope, 'AccessLogs', { retention: props.logRetention });
@@ -49,8 +75,9 @@ export class EnrollmentApi extends apigw.RestApi {
         throttlingBurstLimit: props.throttlingBurstLimit,
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
-        // Detailed metrics are billed as custom metrics: on for POST only, so the latency alarms measure
-        // the Lambda-backed method without the preflight and 405 mocks.
+        // Detailed metrics are billed as custom metrics: on for the token POST only, so the latency alarms
+        // measure what a user waits for, without the mocks and without the outcome POST, which the page
+        // sends with keepalive and never waits for. Every method gets the stage's throttling.
         metricsEnabled: false,
         methodOptions: {
           [`${props.path}/POST`]: {
@@ -84,26 +111,41 @@ export class EnrollmentApi extends apigw.RestApi {
     });
     this.deploymentStage.node.addDependency(executionLogGroup);
 
-    // Validates declared parameters (the preflight's two headers). POST declares none on purpose:
-    // identity comes from either the Authorization header or a cookie, both optional, and the body is
-    // never read, so a body model would only reject clients the function accepts.
+    // Validates declared parameters (the preflight's two headers). The POSTs declare none on purpose:
+    // identity comes from either the Authorization header or a cookie, both optional, and the function
+    // checks the body (size, JSON, fields) and answers with the contract's errors, so a body model would
+    // only reject clients the function accepts, with API Gateway's words.
     const requestValidator = this.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const resource = this.root.resourceForPath(props.path);
-    this.postMethod = resource.addMethod(
+    const route = (path: string, operationName: string) =>
+      this.addLambdaRoute(path, operationName, props, requestValidator);
+    this.postMethod = route(props.path, 'GenerateAuthToken');
+    this.outcomePath = outcomePathFor(props.path);
+    this.outcomeMethod = route(this.outcomePath, 'ReportEnrollmentOutcome');
+    this.addGatewayResponses(props.allowedOrigins);
+  }
+
+  /** POST as a Lambda proxy to the handler, the preflight (with allowed origins) and the 405 mock. */
+  private addLambdaRoute(
+    path: string,
+    operationName: string,
+    props: EnrollmentApiProps,
+    requestValidator: apigw.RequestValidator,
+  ): apigw.Method {
+    const resource = this.root.resourceForPath(path);
+    const post = resource.addMethod(
       'POST',
       new apigw.LambdaIntegration(props.handler, { proxy: true, allowTestInvoke: false }),
-      { operationName: 'GenerateAuthToken', requestValidator },
+      { operationName, requestValidator },
     );
-    acknowledgeNoAuthorizer(
-      this.postMethod,
-      'Authorization is the whole job of the function: it verifies the session itself (Bearer JWT, session cookie or introspection). Cookie sessions and non-Cognito issuers cannot use an API Gateway authorizer.',
-    );
-    if (props.allowedOrigins.length > 0) addPreflight(resource, props.allowedOrigins, requestValidator);
+    acknowledgeNoAuthorizer(post, NO_AUTHORIZER_REASON);
+    if (props.allowedOrigins.length > 0) {
+      addPreflight(resource, `${operationName}Preflight`, props.allowedOrigins, requestValidator);
+    }
     addMethodNotAllowed(resource, props.allowedOrigins);
-    this.addGatewayResponses(props.allowedOrigins);
+    return post;
   }
 
   /**
@@ -150,6 +192,7 @@ function acknowledgeNoAuthorizer(method: apigw.Method, reason: string): void {
  */
 function addPreflight(
   resource: apigw.Resource,
+  operationName: string,
   allowedOrigins: readonly string[],
   validator: apigw.RequestValidator,
 ): void {
@@ -166,7 +209,7 @@ function addPreflight(
       ],
     }),
     {
-      operationName: 'GenerateAuthTokenPreflight',
+      operationName,
       requestValidator: validator,
       requestParameters: {
         'method.request.header.Origin': true,

@@ -1,11 +1,13 @@
 // The Lambda function with its own role and log group (the Powertools examples' FunctionWithLogGroup
-// shape): `bindPrivateKeySecret()` grants the secret and sets its variable in one call.
+// shape): each bind call (`bindPrivateKeySecret()`, `bindStateTable()`) grants and sets its variable in one.
 import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildLambdaSync } from '../scripts/esbuild-config.ts';
+import { STATE_TABLE_FUNCTION_ACTIONS } from './enrollment-state.ts';
 import { secretPolicyArn, secretRegion } from './private-key-secret.ts';
 
 /** Build outputs beside index.mjs that are for debugging, not for Lambda. */
@@ -36,10 +38,12 @@ export class EnrollmentFunction extends lambda.Function {
 
   constructor(scope: Construct, id: string, props: EnrollmentFunctionProps) {
     const logGroup = new logs.LogGroup(scope, 'FunctionLogs', { retention: props.logRetention });
-    // Its own role with inline statements only: write to its log group, read the one or two secrets.
+    // Its own role with inline statements only: write to its log group, read the one or two secrets,
+    // read and write the policy state table.
     const role = new iam.Role(scope, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'generate-auth-token: writes its log group, reads the OwnID key secret',
+      description:
+        'generate-auth-token: writes its log group, reads the OwnID key secret, keeps policy state',
     });
     logGroup.grantWrite(role);
     super(scope, id, {
@@ -101,6 +105,17 @@ export class EnrollmentFunction extends lambda.Function {
   bindIntrospectionSecret(secretId: string, kmsKeyArn?: string): void {
     this.grantSecretRead(secretId, kmsKeyArn);
     this.addEnvironment('SESSION_INTROSPECTION_SECRET_ID', secretId);
+  }
+
+  /**
+   * Keeps the prompt policy's state in this table: the item calls it makes on this table alone (no
+   * Scan, Query, DeleteItem or index), and ENROLLMENT_STATE_TABLE set to its name.
+   */
+  bindStateTable(table: dynamodb.ITable): void {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...STATE_TABLE_FUNCTION_ACTIONS], resources: [table.tableArn] }),
+    );
+    this.addEnvironment('ENROLLMENT_STATE_TABLE', table.tableName);
   }
 
   /** GetSecretValue on exactly one secret (DescribeSecret is not needed), plus kms:Decrypt via Secrets Manager. */

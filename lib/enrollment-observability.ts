@@ -18,7 +18,7 @@ export interface EnrollmentObservabilityProps {
   readonly functionLogGroup: logs.ILogGroup;
   readonly accessLogGroup: logs.ILogGroup;
   readonly stage: apigw.Stage;
-  /** The Lambda-backed method (detailed metrics on): latency alarms measure it alone. */
+  /** The token route's Lambda-backed method (detailed metrics on): latency alarms measure it alone. */
   readonly postMethod: apigw.Method;
   /** Namespace of the metric-filter metrics. */
   readonly metricNamespace: string;
@@ -33,8 +33,8 @@ export interface EnrollmentObservabilityProps {
 
 const period = Duration.minutes(5);
 
-/** The no-tokens alarm needs at least this many invocations per period: a quiet night is not an outage. */
-export const NO_TOKENS_MIN_INVOCATIONS = 5;
+/** The no-tokens alarm needs at least this many token requests per period: a quiet night is not an outage. */
+export const NO_TOKENS_MIN_REQUESTS = 5;
 
 type FilterMetrics = ReturnType<EnrollmentObservability['addMetricFilters']>;
 
@@ -198,7 +198,7 @@ export class EnrollmentObservability extends Construct {
         'Api5xxAlarm',
         stage.metricServerError({ period, statistic: 'Sum' }),
         5,
-        'The endpoint answered 5xx at least 5 times in 5 minutes: key missing or invalid (500), Secrets Manager or JWKS down (503), or function failure (502/504).',
+        'The endpoint answered 5xx at least 5 times in 5 minutes: key missing or invalid (500), Secrets Manager or JWKS down (503), the policy state table unavailable on the outcome route (503), or function failure (502/504).',
       ),
       this.alarm(
         'ThrottledRequestsAlarm',
@@ -210,7 +210,7 @@ export class EnrollmentObservability extends Construct {
         'LatencyP99Alarm',
         postMethod.metricLatency(stage, { period, statistic: 'p99' }),
         latencyMs,
-        `POST p99 latency above ${latencyMs} ms for 15 minutes: a slow dependency (Secrets Manager, JWKS, introspection) or too little memory.`,
+        `Token POST p99 latency above ${latencyMs} ms for 15 minutes: a slow dependency (Secrets Manager, JWKS, introspection, the state table) or too little memory.`,
         3,
         cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       ),
@@ -218,7 +218,7 @@ export class EnrollmentObservability extends Construct {
         'IntegrationLatencyP99Alarm',
         postMethod.metricIntegrationLatency(stage, { period, statistic: 'p99' }),
         latencyMs,
-        `POST p99 integration latency (API Gateway waiting for the function) above ${latencyMs} ms for 15 minutes: the function itself is slow (cold starts, a dependency, memory).`,
+        `Token POST p99 integration latency (API Gateway waiting for the function) above ${latencyMs} ms for 15 minutes: the function itself is slow (cold starts, a dependency, memory).`,
         3,
         cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       ),
@@ -231,16 +231,18 @@ export class EnrollmentObservability extends Construct {
       this.alarm(
         'NoTokensIssuedAlarm',
         new cloudwatch.MathExpression({
-          expression: `IF(invocations >= ${NO_TOKENS_MIN_INVOCATIONS} AND FILL(issued, 0) == 0, 1, 0)`,
+          // Requests to the token route alone: the function also serves outcome reports, and a device that
+          // cannot make a passkey reports without ever asking for a token.
+          expression: `IF(requests >= ${NO_TOKENS_MIN_REQUESTS} AND FILL(issued, 0) == 0, 1, 0)`,
           usingMetrics: {
-            invocations: fn.metricInvocations({ period, statistic: 'Sum' }),
+            requests: postMethod.metricCount(stage, { period, statistic: 'Sum' }),
             issued: metrics.tokensIssued,
           },
-          label: 'Invoked but no token issued',
+          label: 'Token requests but no token issued',
           period,
         }),
         1,
-        `No token issued for 15 minutes while the function ran at least ${NO_TOKENS_MIN_INVOCATIONS} times per 5 minutes: a broken key or session source refuses everyone.`,
+        `No token issued for 15 minutes while the token route got at least ${NO_TOKENS_MIN_REQUESTS} requests per 5 minutes: a broken key or session source refuses everyone.`,
         3,
       ),
       this.alarm(
@@ -261,8 +263,11 @@ export class EnrollmentObservability extends Construct {
     });
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Tokens issued vs invocations',
-        left: [metrics.tokensIssued, fn.metricInvocations({ period, statistic: 'Sum' })],
+        title: 'Tokens issued vs token requests',
+        left: [
+          metrics.tokensIssued,
+          postMethod.metricCount(stage, { period, statistic: 'Sum', label: 'Token requests' }),
+        ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -296,12 +301,12 @@ export class EnrollmentObservability extends Construct {
       new cloudwatch.GraphWidget({
         title: 'Latency (ms)',
         left: [
-          postMethod.metricLatency(stage, { period, statistic: 'p50', label: 'POST p50' }),
-          postMethod.metricLatency(stage, { period, statistic: 'p99', label: 'POST p99' }),
+          postMethod.metricLatency(stage, { period, statistic: 'p50', label: 'Token POST p50' }),
+          postMethod.metricLatency(stage, { period, statistic: 'p99', label: 'Token POST p99' }),
           postMethod.metricIntegrationLatency(stage, {
             period,
             statistic: 'p99',
-            label: 'POST integration p99',
+            label: 'Token POST integration p99',
           }),
           fn.metricDuration({ period, statistic: 'p99' }),
         ],

@@ -1,5 +1,6 @@
 // The token endpoint as one construct: API Gateway (REST, regional) -> the Lambda bundle that
-// `npm run build` makes, the OwnID key secret, edge protection, logs, metrics, alarms and a dashboard.
+// `npm run build` makes, the OwnID key secret, the policy state table, edge protection, logs, metrics,
+// alarms and a dashboard.
 // The parts live in their own files; the stack outputs what a user needs (lib/enrollment-token-stack.ts).
 import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -11,10 +12,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { checkArnRegions } from './deploy-checks.ts';
-import { EnrollmentApi } from './enrollment-api-methods.ts';
+import { EnrollmentApi, routePathProblems } from './enrollment-api-methods.ts';
 import { addCustomDomain, addRateLimitWebAcl } from './enrollment-edge.ts';
 import { EnrollmentFunction } from './enrollment-function.ts';
 import { EnrollmentObservability } from './enrollment-observability.ts';
+import { EnrollmentStateTable } from './enrollment-state.ts';
 import {
   type EnrollmentTokenApiProps,
   EnrollmentTokenApiPropsError,
@@ -31,7 +33,8 @@ export const DEFAULTS = { ...PROP_DEFAULTS, timeoutSeconds: 5 } as const;
 
 /**
  * `POST <path>` on a regional REST API, backed by the shared Lambda bundle, which verifies the caller's
- * session and returns `{email, token}` signed with the OwnID private key kept in Secrets Manager.
+ * session and returns `{email, token}` signed with the OwnID private key kept in Secrets Manager, or
+ * skips the prompt as the policy says; `POST <outcome path>` beside it records how the prompt ended.
  */
 export class EnrollmentTokenApi extends Construct {
   readonly api: EnrollmentApi;
@@ -46,6 +49,10 @@ export class EnrollmentTokenApi extends Construct {
   readonly privateKeySecretId: string;
   /** The URL to call: execute-api, or the custom domain URL when the execute-api endpoint is disabled. */
   readonly endpointUrl: string;
+  /** Where the snippet reports outcomes: the token URL with its last segment `enrollment-outcome`. */
+  readonly outcomeUrl: string;
+  /** The prompt policy's state (DynamoDB), kept when the stack is deleted. */
+  readonly stateTable: EnrollmentStateTable;
   /** The custom domain, when `domainName` is configured. */
   readonly customDomain: apigw.DomainName | undefined;
   /** `https://<domainName><path>` when a custom domain is configured. */
@@ -64,9 +71,9 @@ export class EnrollmentTokenApi extends Construct {
 
   constructor(scope: Construct, id: string, props: EnrollmentTokenApiProps = {}) {
     super(scope, id);
-    const problems = validateEnrollmentTokenApiProps(props);
-    if (problems.length > 0) throw new EnrollmentTokenApiPropsError(problems);
     const path = props.path ?? DEFAULTS.path;
+    const problems = [...validateEnrollmentTokenApiProps(props), ...routePathProblems(path)];
+    if (problems.length > 0) throw new EnrollmentTokenApiPropsError(problems);
     const allowedOrigins = [...new Set(props.allowedOrigins ?? [])];
     const logRetention = (props.logRetentionDays ?? DEFAULTS.logRetentionDays) as logs.RetentionDays;
     this.metricNamespace = `OwnIdEnrollment/${Stack.of(this).stackName}`;
@@ -92,6 +99,9 @@ export class EnrollmentTokenApi extends Construct {
     if (props.introspectionSecret !== undefined) {
       this.function.bindIntrospectionSecret(props.introspectionSecret, props.introspectionSecretKmsKeyArn);
     }
+
+    this.stateTable = new EnrollmentStateTable(this, 'StateTable');
+    this.function.bindStateTable(this.stateTable);
 
     const provisioned = props.provisionedConcurrentExecutions ?? 0;
     this.liveAlias = provisioned > 0 ? this.function.addProvisionedAlias(provisioned) : undefined;
@@ -139,10 +149,12 @@ export class EnrollmentTokenApi extends Construct {
     this.customDomainNeedsDnsRecord = custom?.needsDnsRecord ?? false;
     this.customDomainUrl = custom === undefined ? undefined : `https://${props.domainName}${path}`;
     // Validation guarantees a custom domain whenever the execute-api endpoint is disabled.
-    this.endpointUrl =
-      props.disableExecuteApiEndpoint && this.customDomainUrl !== undefined
-        ? this.customDomainUrl
-        : this.api.urlForPath(path);
+    const urlFor = (routePath: string) =>
+      props.disableExecuteApiEndpoint && custom !== undefined
+        ? `https://${props.domainName}${routePath}`
+        : this.api.urlForPath(routePath);
+    this.endpointUrl = urlFor(path);
+    this.outcomeUrl = urlFor(this.api.outcomePath);
 
     // 'Default' is left out of logical ids: the observability resources keep the ids they had when they
     // were created directly in this construct.

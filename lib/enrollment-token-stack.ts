@@ -17,7 +17,8 @@ export class EnrollmentTokenStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EnrollmentTokenStackProps = {}) {
     super(scope, id, {
-      description: 'OwnID passkey enrollment: POST /generate-auth-token (API Gateway + Lambda)',
+      description:
+        'OwnID passkey enrollment: POST /generate-auth-token and /enrollment-outcome (API Gateway + Lambda + DynamoDB)',
       ...props,
     });
     const endpoint = new EnrollmentTokenApi(this, 'EnrollmentTokenApi', props.enrollment);
@@ -30,6 +31,11 @@ export class EnrollmentTokenStack extends Stack {
       'EndpointUrl',
       'POST here from the frontend (the web snippet endpoint option)',
       endpoint.endpointUrl,
+    );
+    output(
+      'OutcomeEndpointUrl',
+      'Where the snippet reports outcomes (by default it derives this from its endpoint: the last segment replaced)',
+      endpoint.outcomeUrl,
     );
     if (endpoint.customDomain !== undefined && endpoint.customDomainUrl !== undefined) {
       if (endpoint.customDomainNeedsDnsRecord) {
@@ -62,6 +68,11 @@ export class EnrollmentTokenStack extends Stack {
       'PutPrivateKeyCommand',
       'Store the OwnID private key (PEM file from the OwnID console) in the secret',
       `aws secretsmanager put-secret-value --region ${secretRegion(endpoint.privateKeySecretId)} --secret-id ${endpoint.privateKeySecretId} --secret-string file://ownid-private-key.pem`,
+    );
+    output(
+      'StateTableName',
+      'DynamoDB table of the prompt policy state (npm run policy:show / policy:reset find it here)',
+      endpoint.stateTable.tableName,
     );
     const notes = endpoint.configurationNotes;
     output(

@@ -255,13 +255,13 @@ describe('alarms on-call needs', () => {
     });
   });
 
-  it('alarms when no token is issued while the function keeps being invoked', () => {
+  it('alarms when no token is issued while the token route keeps being called', () => {
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(invocations >= 5 AND FILL(issued, 0) == 0, 1, 0)' }),
+        Match.objectLike({ Expression: 'IF(requests >= 5 AND FILL(issued, 0) == 0, 1, 0)' }),
         Match.objectLike({
-          Id: 'invocations',
-          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }) }),
+          Id: 'requests',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Count' }) }),
         }),
         Match.objectLike({
           Id: 'issued',
@@ -288,10 +288,10 @@ describe('alarms on-call needs', () => {
     expect(configurationNote(withEmail.template)).not.toContain('Alarms with no action');
   });
 
-  it('graphs throttles, integration latency and tokens issued against invocations', () => {
+  it('graphs throttles, integration latency and tokens issued against token requests', () => {
     const body = JSON.stringify(defaults.template.findResources('AWS::CloudWatch::Dashboard'));
     expect(body).toContain('Throttles');
     expect(body).toContain('IntegrationLatency');
-    expect(body).toContain('Tokens issued vs invocations');
+    expect(body).toContain('Tokens issued vs token requests');
   });
 });

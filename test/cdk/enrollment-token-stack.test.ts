@@ -492,15 +492,17 @@ describe('observability', () => {
     defaults.template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
-  it('outputs the endpoint, the secret, the put-secret-value command, the dashboard and a configuration note', () => {
+  it('outputs the endpoints, the secret, the put-secret-value command, the dashboard, the state table and a configuration note', () => {
     // Output keys are the plain names docs/deploy.md uses (no construct prefix or hash).
     const outputs = defaults.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual([
       'ConfigurationNote',
       'DashboardUrl',
       'EndpointUrl',
+      'OutcomeEndpointUrl',
       'PrivateKeySecretId',
       'PutPrivateKeyCommand',
+      'StateTableName',
     ]);
     const output = (key: string) => JSON.stringify(outputs[key]);
     expect(output('EndpointUrl')).toContain('execute-api');
@@ -514,6 +516,7 @@ describe('observability', () => {
     const fullOutputs = full.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(fullOutputs.EndpointUrl?.Value).toBe('https://auth.example.com/generate-auth-token');
     expect(fullOutputs.CustomDomainEndpointUrl?.Value).toBe('https://auth.example.com/generate-auth-token');
+    expect(fullOutputs.OutcomeEndpointUrl?.Value).toBe('https://auth.example.com/enrollment-outcome');
     expect(fullOutputs).toHaveProperty('AlarmTopicArn');
   });
 });
