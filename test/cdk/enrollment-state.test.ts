@@ -96,7 +96,7 @@ describe("the function's access to it", () => {
     }
   });
 
-  it('grants nothing on "*" beyond what the stack had without the table', () => {
+  it('grants nothing on a wildcard resource', () => {
     const wildcards = roleStatements(defaults.template).filter((statement) =>
       [statement.Resource].flat().some((resource) => JSON.stringify(resource).includes('*')),
     );
