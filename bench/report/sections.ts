@@ -1,15 +1,10 @@
 // The report's sections, one renderer each: every function takes its part of the BenchReport and
 // returns its Markdown lines.
-import type { BenchReport } from '../run.ts';
 import { CASE } from '../sections/warm.ts';
 import type { CaseResult } from '../support/stats.ts';
+import type { Cold, Sizes, Throughput, Warm } from './bench-report.ts';
 import { GOALS, kb, ms, msRange, times, timesRange, us, usRange } from './format.ts';
 import { table } from './markdown-table.ts';
-
-type Warm = NonNullable<BenchReport['warm']>;
-type Cold = NonNullable<BenchReport['cold']>;
-type Sizes = NonNullable<BenchReport['sizes']>;
-type Throughput = NonNullable<BenchReport['throughput']>;
 
 function caseFinder(warm: Warm) {
   const byName = new Map(warm.cases.map((c) => [c.name, c]));
