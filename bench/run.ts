@@ -9,7 +9,7 @@ import type { BenchReport } from './report/bench-report.ts';
 import { renderChart } from './report/chart.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { type ColdResult, measureCold } from './sections/cold.ts';
-import { measureSizes, type SizesResult } from './sections/sizes.ts';
+import { measureSizes } from './sections/sizes.ts';
 import { measureThroughput, type ThroughputResult } from './sections/throughput.ts';
 import { measureWarm, type WarmResult } from './sections/warm.ts';
 import { childBuildDir, projectRoot } from './support/processes.ts';
