@@ -87,6 +87,14 @@ export function expectUnavailable(result: ProxyResult) {
   expect(result.headers['Retry-After']).toBe('5');
 }
 
+/** A request (as Ada, by default) ends in a 503 with Retry-After and this outcome, within the Lambda timeout. */
+export async function expectUnavailableInTime(fn: TestFunction, outcome: string, token = ada): Promise<void> {
+  const { result, elapsedMs, line } = await timedInvoke(fn, token);
+  expectUnavailable(result);
+  expect(line.outcome).toBe(outcome);
+  expect(elapsedMs).toBeLessThan(LAMBDA_TIMEOUT_MS);
+}
+
 export async function signedBy(result: ProxyResult, publicPem: string): Promise<boolean> {
   const token = (JSON.parse(result.body) as { token: string }).token;
   try {
