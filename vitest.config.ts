@@ -3,10 +3,11 @@ import { defineConfig } from 'vitest/config';
 /**
  * The slow tier: everything that needs `npm run build` first or takes seconds per file. Real
  * Chromium, `npm start` from a clean checkout, the bounded load test, 10,000 fast-check runs,
- * dependencies that hang until their timeouts, `npm` in child processes, the built bundle in
- * fresh processes and worker threads, the local server, and the synthesized stack compared with
- * the build. `npm test` runs them with everything else; `npm run test:unit` runs the rest, on the
- * sources, with no build (docs/testing.md).
+ * real-clock waits of seconds (stale-while-revalidate), dependencies that hang until their timeouts,
+ * `npm` in child processes, the built bundle in fresh processes and worker threads, the local
+ * server, and the synthesized stack compared with the build. `npm test` runs them with everything
+ * else; `npm run test:unit` runs the rest, on the sources, with no build, and a tenth of each
+ * property test's runs (FAST_CHECK_RUNS_SCALE, docs/testing.md).
  */
 const SLOW_TESTS = [
   'test/browser/**',
@@ -16,8 +17,11 @@ const SLOW_TESTS = [
   'test/dev/local-server.test.ts',
   'test/hardening/load.test.ts',
   'test/hardening/handler.property.test.ts',
-  'test/hardening/faults.test.ts',
+  'test/hardening/stale-while-revalidate.test.ts',
+  'test/hardening/faults-secrets-manager.test.ts',
+  'test/hardening/faults-jwks-and-secrets.test.ts',
   'test/function/bundle.test.ts',
+  'test/function/handler-secrets-manager-failures.test.ts',
   'test/web-snippet/bundle-size.test.ts',
   'test/cdk/enrollment-token-stack.test.ts',
   'test/operator/**',

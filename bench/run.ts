@@ -5,34 +5,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import type { BenchReport } from './report/bench-report.ts';
 import { renderChart } from './report/chart.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { type ColdResult, measureCold } from './sections/cold.ts';
-import { measureSizes, type SizesResult } from './sections/sizes.ts';
+import { measureSizes } from './sections/sizes.ts';
 import { measureThroughput, type ThroughputResult } from './sections/throughput.ts';
 import { measureWarm, type WarmResult } from './sections/warm.ts';
 import { childBuildDir, projectRoot } from './support/processes.ts';
 import { startBenchStand } from './support/stand.ts';
-
-export interface BenchReport {
-  readonly generatedAt: string;
-  readonly machine: {
-    readonly cpu: string;
-    readonly cores: number;
-    readonly memoryGb: number;
-    readonly node: string;
-    readonly openssl: string;
-    readonly platform: string;
-    readonly commit: string | undefined;
-    /** 1-minute load average when the run started and when it ended (2 cores: above 2 means queueing). */
-    readonly loadAverage: { readonly start: number; readonly end: number };
-  };
-  readonly durationSeconds: number;
-  readonly warm?: WarmResult;
-  readonly cold?: ColdResult;
-  readonly throughput?: ThroughputResult;
-  readonly sizes?: SizesResult;
-}
 
 const quick = process.env.BENCH_QUICK === '1';
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);

@@ -1,6 +1,7 @@
 // A small hand-written SVG bar chart of per-request cost: the floor, this project, the peer.
-import type { BenchReport } from '../run.ts';
+
 import { CASE } from '../sections/warm.ts';
+import type { BenchReport } from './bench-report.ts';
 import { GOALS, us } from './format.ts';
 
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

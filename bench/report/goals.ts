@@ -1,12 +1,7 @@
 // The goal summary: one row per goal, taken from each section's results.
-import type { BenchReport } from '../run.ts';
 import { CASE } from '../sections/warm.ts';
+import type { Cold, Sizes, Throughput, Warm } from './bench-report.ts';
 import { GOALS, kb, ms, times, verdict } from './format.ts';
-
-type Warm = NonNullable<BenchReport['warm']>;
-type Cold = NonNullable<BenchReport['cold']>;
-type Sizes = NonNullable<BenchReport['sizes']>;
-type Throughput = NonNullable<BenchReport['throughput']>;
 
 /** Goal row: the warm handler against one raw signature. */
 export function warmGoalRows(warm: Warm): string[][] {

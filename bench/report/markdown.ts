@@ -1,6 +1,6 @@
 // The report: machine on top, a goal summary, then one section per measurement with each figure
 // next to its goal and the peer, and the method notes that make the figures reproducible.
-import type { BenchReport } from '../run.ts';
+import type { BenchReport } from './bench-report.ts';
 import {
   coldGoalRows,
   secretsManagerGoalRows,

@@ -1,15 +1,10 @@
 // The report's sections, one renderer each: every function takes its part of the BenchReport and
 // returns its Markdown lines.
-import type { BenchReport } from '../run.ts';
 import { CASE } from '../sections/warm.ts';
-import type { CaseResult } from '../support/stats.ts';
+import type { CaseResult, Summary } from '../support/stats.ts';
+import type { Cold, Sizes, Throughput, Warm } from './bench-report.ts';
 import { GOALS, kb, ms, msRange, times, timesRange, us, usRange } from './format.ts';
 import { table } from './markdown-table.ts';
-
-type Warm = NonNullable<BenchReport['warm']>;
-type Cold = NonNullable<BenchReport['cold']>;
-type Sizes = NonNullable<BenchReport['sizes']>;
-type Throughput = NonNullable<BenchReport['throughput']>;
 
 function caseFinder(warm: Warm) {
   const byName = new Map(warm.cases.map((c) => [c.name, c]));
@@ -113,6 +108,9 @@ export function renderWarm(warm: Warm, chartFile: string): string[] {
   return out;
 }
 
+/** A median and its range, two table cells. */
+const msCells = (s: Summary): [string, string] => [ms(s.median), msRange(s)];
+
 /** 2. Cold start. */
 export function renderCold(cold: Cold): string[] {
   const out: string[] = [];
@@ -127,60 +125,33 @@ export function renderCold(cold: Cold): string[] {
     table(
       ['phase', 'this project (median)', 'range', 'peer (median)', 'range', 'goal'],
       [
-        [
-          'bare `node -e 0`, spawn to exit',
-          ms(cold.bareMs.median),
-          msRange(cold.bareMs),
-          ms(cold.bareMs.median),
-          msRange(cold.bareMs),
-          '',
-        ],
-        [
-          "process start to user code (child's own clock)",
-          ms(cold.lambda.bootMs.median),
-          msRange(cold.lambda.bootMs),
-          '',
-          '',
-          '',
-        ],
+        ['bare `node -e 0`, spawn to exit', ...msCells(cold.bareMs), ...msCells(cold.bareMs), ''],
+        ["process start to user code (child's own clock)", ...msCells(cold.lambda.bootMs), '', '', ''],
         [
           'import of the bundle, init fetches included (key + 2 JWKS)',
-          ms(cold.lambda.importMs.median),
-          msRange(cold.lambda.importMs),
+          ...msCells(cold.lambda.importMs),
           '',
           '',
           '',
         ],
-        [
-          'first invocation',
-          ms(cold.lambda.firstInvokeMs.median),
-          msRange(cold.lambda.firstInvokeMs),
-          '',
-          '',
-          '',
-        ],
+        ['first invocation', ...msCells(cold.lambda.firstInvokeMs), '', '', ''],
         [
           'process start to listening (express, session, key file)',
           '',
           '',
-          ms(cold.peer.listeningMs.median),
-          msRange(cold.peer.listeningMs),
+          ...msCells(cold.peer.listeningMs),
           '',
         ],
         [
           '**spawn to first token**',
-          ms(cold.lambda.totalMs.median),
-          msRange(cold.lambda.totalMs),
-          ms(cold.peer.totalMs.median),
-          msRange(cold.peer.totalMs),
+          ...msCells(cold.lambda.totalMs),
+          ...msCells(cold.peer.totalMs),
           '< peer',
         ],
         [
           '**above bare Node**',
-          ms(cold.lambda.aboveBareMs.median),
-          msRange(cold.lambda.aboveBareMs),
-          ms(cold.peer.aboveBareMs.median),
-          msRange(cold.peer.aboveBareMs),
+          ...msCells(cold.lambda.aboveBareMs),
+          ...msCells(cold.peer.aboveBareMs),
           `≤ ${GOALS.coldAboveBareMs} ms`,
         ],
       ],

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { restEvent } from '../support/events.ts';
 import { ALLOWED_ORIGIN, createTestFunction, type Stand, startStand } from '../support/scenario.ts';
+import { introspectionOnlyEnv } from '../support/site-session-endpoint.ts';
 
 type SiteBehaviour = (res: ServerResponse, headers: IncomingHttpHeaders) => void;
 
@@ -46,23 +47,8 @@ beforeEach(() => {
   behaviour = validSession;
 });
 
-function introspectionEnv(extra: Record<string, string> = {}) {
-  const {
-    SESSION_COGNITO_USER_POOL_ID: _a,
-    SESSION_COGNITO_CLIENT_IDS: _b,
-    SESSION_JWT_ISSUER: _c,
-    SESSION_JWT_JWKS_URL: _d,
-    SESSION_JWT_AUDIENCE: _e,
-    SESSION_COOKIE_NAMES: _f,
-    ...rest
-  } = stand.env;
-  return {
-    ...rest,
-    SESSION_INTROSPECTION_URL: siteUrl,
-    SESSION_INTROSPECTION_COOKIES: 'connect.sid',
-    ...extra,
-  };
-}
+const introspectionEnv = (extra: Record<string, string> = {}) =>
+  introspectionOnlyEnv(stand.env, siteUrl, extra);
 
 const withCookie = (cookie: string, headers: Record<string, string> = {}) =>
   restEvent({ headers: { Cookie: cookie, Origin: ALLOWED_ORIGIN, ...headers } });

@@ -10,6 +10,7 @@ import {
   parseOutcomeRequest,
 } from '../../functions/generate-auth-token/policy/outcome-request.ts';
 import { ENROLLMENT_OUTCOMES } from '../../functions/generate-auth-token/policy/prompt-policy.ts';
+import { propertyRuns } from '../support/fast-check-runs.ts';
 import { type OutcomeTokenIssuer, outcomeTokenIssuer, subjectFor } from '../support/outcome-tokens.ts';
 
 const anyUtf16 = fc.string({
@@ -57,7 +58,7 @@ describe('parseOutcomeRequest, whatever the body', () => {
         if (value.detail !== undefined)
           expect(value.detail.length).toBeLessThanOrEqual(MAX_OUTCOME_DETAIL_LENGTH);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -80,7 +81,7 @@ describe('parseOutcomeRequest, whatever the body', () => {
           expect(parseOutcomeRequest(text).ok).toBe(fits && detailOk && outcomeOk && tokenOk);
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 });
@@ -145,7 +146,7 @@ describe('checkOutcomeToken, whatever the token', () => {
           if (result.refusal.reason === 'token_too_old') expect(pool.slice(0, 5)).toContain(token);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

@@ -1,7 +1,7 @@
 // A JWKS endpoint on 127.0.0.1 for the session issuer and for Cognito user pools
 // (`/<userPoolId>/.well-known/jwks.json`, reached through AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 
 export type JwksMode = 'ok' | 'down' | 'hang' | 'html';
 
@@ -46,13 +46,8 @@ export async function startJwksServer(): Promise<JwksServer> {
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  jwks.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  jwks.close = () =>
-    new Promise<void>((resolve) => {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const listening = await listenOnLoopback(server, hanging);
+  jwks.url = listening.url;
+  jwks.close = listening.close;
   return jwks;
 }

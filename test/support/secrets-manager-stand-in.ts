@@ -2,7 +2,7 @@
 // (`X-Amz-Target: secretsmanager.GetSecretValue` / `PutSecretValue`) that the real AWS SDK v3 client
 // sends when AWS_ENDPOINT_URL_SECRETS_MANAGER points at it. Each test sets the secrets and the failure mode.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 
 export type SecretsManagerMode =
   | 'ok'
@@ -128,14 +128,9 @@ export async function startSecretsManagerStandIn(): Promise<SecretsManagerStandI
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  standIn.close = () =>
-    new Promise<void>((resolve) => {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const listening = await listenOnLoopback(server, hanging);
+  standIn.url = listening.url;
+  standIn.close = listening.close;
   return standIn;
 }
 
