@@ -30,7 +30,8 @@ const SLOW_TESTS = [
 export default defineConfig({
   test: {
     testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // CDK synthesis in beforeAll takes ~15 s on a quiet 2-core machine; room for a busy one.
+    hookTimeout: 180_000,
     // Tests start servers on 127.0.0.1 and real Chromium; two cores, so keep the pool small.
     maxWorkers: 2,
     projects: [
