@@ -11,7 +11,7 @@ import { launchChromium, type PageProblems, watchPage } from '../support/browser
 import { findClosedPort, type StaticServer, startStaticServer } from '../support/static-server.ts';
 import { usePlatformAuthenticator, type VirtualAuthenticators } from '../support/virtual-authenticator.ts';
 
-const SNIPPET_PATH = join(import.meta.dirname, '../../dist/web-snippet/ownid-enroll.min.js');
+const SNIPPET_PATH = join(import.meta.dirname, '../../web-snippet/dist/ownid-enroll.min.js');
 const TOKEN_ROUTE = '/generate-auth-token';
 const OUTCOME_ROUTE = '/enrollment-outcome';
 const EMAIL = 'ada@example.com';

@@ -1,4 +1,4 @@
-// The built IIFE (dist/web-snippet/ownid-enroll.min.js) in a real Chromium, against a stand-in token
+// The built IIFE (web-snippet/dist/ownid-enroll.min.js) in a real Chromium, against a stand-in token
 // endpoint and a stand-in OwnID SDK whose behaviour each test sets.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import {
 } from '../support/static-server.ts';
 import { usePlatformAuthenticator, type VirtualAuthenticators } from '../support/virtual-authenticator.ts';
 
-const SNIPPET_PATH = join(import.meta.dirname, '../../dist/web-snippet/ownid-enroll.min.js');
+const SNIPPET_PATH = join(import.meta.dirname, '../../web-snippet/dist/ownid-enroll.min.js');
 const ENDPOINT = '/generate-auth-token';
 const OUTCOME_ENDPOINT = '/enrollment-outcome';
 const TOAST = '[data-ownid-enroll-toast]';
