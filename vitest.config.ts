@@ -21,6 +21,7 @@ const SLOW_TESTS = [
   'test/web-snippet/bundle-size.test.ts',
   'test/cdk/enrollment-token-stack.test.ts',
   'test/operator/**',
+  'test/packages/*-package.test.ts',
 ];
 
 export default defineConfig({
