@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
  * The slow tier: everything that needs `npm run build` first or takes seconds per file. Real
  * Chromium, `npm start` from a clean checkout, the bounded load test, 10,000 fast-check runs,
  * dependencies that hang until their timeouts, `npm` in child processes, the built bundle in
- * fresh processes and worker threads, the local server, and the synthesized stack compared with
- * the build. `npm test` runs them with everything else; `npm run test:unit` runs the rest, on the
+ * fresh processes and worker threads, the local server, the synthesized stack compared with the
+ * build, and the packages as `npm pack` makes them, installed into scratch apps. `npm test` runs them with everything else; `npm run test:unit` runs the rest, on the
  * sources, with no build (docs/testing.md).
  */
 const SLOW_TESTS = [
