@@ -107,7 +107,7 @@ beforeAll(async () => {
   site.file('/', sitePage(`${endpointOrigin}/generate-auth-token`));
   site.file('/app.js', bundle);
   browser = await launchChromium();
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -175,7 +175,7 @@ describe('a site that imports the package', () => {
       return execFileAsync(join(projectRoot, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: appDir });
     });
     await Promise.all(checks);
-  }, 90_000);
+  }, 300_000);
 
   it('tree-shakes: a bundle of enrollOnNextPageLoad alone leaves out the enrollment and the toast', async () => {
     writeFileSync(
