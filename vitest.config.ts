@@ -5,9 +5,10 @@ import { defineConfig } from 'vitest/config';
  * Chromium, `npm start` from a clean checkout, the bounded load test, 10,000 fast-check runs,
  * real-clock waits of seconds (stale-while-revalidate), dependencies that hang until their timeouts,
  * `npm` in child processes, the built bundle in fresh processes and worker threads, the local
- * server, and the synthesized stack compared with the build. `npm test` runs them with everything
- * else; `npm run test:unit` runs the rest, on the sources, with no build, and a tenth of each
- * property test's runs (FAST_CHECK_RUNS_SCALE, docs/testing.md).
+ * server, the synthesized stack compared with the build, and the packages as `npm pack` makes them,
+ * installed into scratch apps. `npm test` runs them with everything else; `npm run test:unit` runs
+ * the rest, on the sources, with no build, and a tenth of each property test's runs
+ * (FAST_CHECK_RUNS_SCALE, docs/testing.md).
  */
 const SLOW_TESTS = [
   'test/browser/**',
@@ -25,6 +26,7 @@ const SLOW_TESTS = [
   'test/web-snippet/bundle-size.test.ts',
   'test/cdk/enrollment-token-stack.test.ts',
   'test/operator/**',
+  'test/packages/*-package.test.ts',
 ];
 
 export default defineConfig({

@@ -25,7 +25,7 @@ export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
 const projectRoot = resolve(import.meta.dirname, '..');
 export const BUNDLE_PATH = join(projectRoot, 'dist/functions/generate-auth-token/index.mjs');
-export const SNIPPET_PATH = join(projectRoot, 'dist/web-snippet/ownid-enroll.min.js');
+export const SNIPPET_PATH = join(projectRoot, 'web-snippet/dist/ownid-enroll.min.js');
 
 export interface LocalServerOptions {
   /** 0 picks a free port. @default 3000 */

@@ -1,5 +1,7 @@
 // The Lambda function with its own role and log group (the Powertools examples' FunctionWithLogGroup
 // shape): each bind call (`bindPrivateKeySecret()`, `bindStateTable()`) grants and sets its variable in one.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,6 +14,15 @@ import { secretPolicyArn, secretRegion } from './private-key-secret.ts';
 
 /** Build outputs beside index.mjs that are for debugging, not for Lambda. */
 export const LAMBDA_ASSET_EXCLUDES = ['*.map', 'meta.json'] as const;
+
+// In the npm package the compiled construct (dist/lib/index.js) sits beside the prebuilt bundle
+// (dist/functions/generate-auth-token/index.mjs); from the sources that folder holds no index.mjs.
+const prebuiltLambdaDir = fileURLToPath(new URL('../functions/generate-auth-token/', import.meta.url));
+
+/** The prebuilt bundle when present (no esbuild in a consumer's app), else a fresh `npm run build --lambda`. */
+function lambdaAssetDir(): string {
+  return existsSync(`${prebuiltLambdaDir}index.mjs`) ? prebuiltLambdaDir : buildLambdaSync();
+}
 
 /** Above this, a synth warning: a reservation this size fails on accounts with the starting quota. */
 const RESERVED_CONCURRENCY_WARNING_ABOVE = 10;
@@ -52,7 +63,7 @@ export class EnrollmentFunction extends lambda.Function {
       architecture: lambda.Architecture.ARM_64,
       // Exactly the bundle `npm run build` makes (scripts/esbuild-config.ts): no second build config.
       // The bundle alone: the source map and esbuild's metafile stay in dist/ for debugging.
-      code: lambda.Code.fromAsset(buildLambdaSync(), { exclude: [...LAMBDA_ASSET_EXCLUDES] }),
+      code: lambda.Code.fromAsset(lambdaAssetDir(), { exclude: [...LAMBDA_ASSET_EXCLUDES] }),
       handler: 'index.handler',
       memorySize: props.memorySize,
       timeout: props.timeout,

@@ -1,13 +1,16 @@
 // `npm run build`: the Lambda bundle, the web snippet (IIFE + ESM + .d.ts), with their sizes.
+// `--package` (npm run build:package, npm pack's prepack): also the construct's entry for the root npm package.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   buildLambda,
+  buildPackageEntry,
   buildWebSnippet,
   gzipBytes,
   lambdaBundlePath,
   lambdaOutDir,
+  libOutFile,
   projectRoot,
   WEB_SNIPPET_GZIP_BUDGET_BYTES,
   webSnippetOutDir,
@@ -34,6 +37,11 @@ if (!process.argv.includes('--lambda') && existsSync(join(projectRoot, 'web-snip
   const gz = gzipBytes(iife);
   const verdict = gz <= WEB_SNIPPET_GZIP_BUDGET_BYTES ? 'within' : 'OVER';
   console.log(
-    `snippet dist/web-snippet/ownid-enroll.min.js  ${readFileSync(iife).length} B raw, ${gz} B gzip (${verdict} the ${WEB_SNIPPET_GZIP_BUDGET_BYTES} B budget)`,
+    `snippet ${iife.slice(projectRoot.length + 1)}  ${readFileSync(iife).length} B raw, ${gz} B gzip (${verdict} the ${WEB_SNIPPET_GZIP_BUDGET_BYTES} B budget)`,
   );
+}
+
+if (process.argv.includes('--package')) {
+  await buildPackageEntry();
+  console.log(`package ${libOutFile.slice(projectRoot.length + 1)}  ${kb(statSync(libOutFile).size)} raw`);
 }

@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const lambdaOutDir = join(projectRoot, 'dist/functions/generate-auth-token');
 export const lambdaBundlePath = join(lambdaOutDir, 'index.mjs');
-export const webSnippetOutDir = join(projectRoot, 'dist/web-snippet');
+// Inside the snippet's own npm package (web-snippet/package.json ships web-snippet/dist/ only).
+export const webSnippetOutDir = join(projectRoot, 'web-snippet/dist');
+/** The root npm package's construct: one ES module, and its declarations under dist/types/. */
+export const libOutFile = join(projectRoot, 'dist/lib/index.js');
 
 /**
  * Gzip budget of the minified web snippet IIFE: sites paste it into every page. 2 KB, and half a KB more
@@ -103,12 +106,42 @@ export function buildLambdaSync(): string {
   return lambdaOutDir;
 }
 
+/**
+ * The construct and stack for the root npm package, imported by other CDK apps. npm packages stay
+ * imports (aws-cdk-lib and constructs are the consumer's own); lib/, contract/ and this file are inlined.
+ */
+export const libBuildOptions: BuildOptions = {
+  entryPoints: [join(projectRoot, 'lib/index.ts')],
+  outfile: libOutFile,
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  format: 'esm',
+  // The consumer's CDK app runs on its own Node.js, not necessarily the Lambda's.
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+// esbuild is loaded on use: the compiled construct inlines this file (for buildLambdaSync), and a
+// consumer's CDK app has no esbuild.
+const esbuild = () => import('esbuild');
+
 export async function buildLambda() {
-  return build(lambdaBuildOptions);
+  return (await esbuild()).build(lambdaBuildOptions);
 }
 
 export async function buildWebSnippet() {
+  const { build } = await esbuild();
   await Promise.all(webSnippetBuildOptions.map((options) => build(options)));
+}
+
+/** The root npm package's entry: the construct's JS (esbuild) and its declarations (tsc, tsconfig.lib.json). */
+export async function buildPackageEntry() {
+  await (await esbuild()).build(libBuildOptions);
+  execFileSync(join(projectRoot, 'node_modules/.bin/tsc'), ['-p', join(projectRoot, 'tsconfig.lib.json')], {
+    stdio: 'inherit',
+  });
 }
 
 export function gzipBytes(path: string): number {

@@ -188,7 +188,7 @@ export function renderSizes(sizes: Sizes): string[] {
           '',
         ],
         [
-          '`dist/web-snippet/ownid-enroll.min.js`',
+          '`web-snippet/dist/ownid-enroll.min.js`',
           sizes.snippetRawBytes === undefined ? 'missing' : `${sizes.snippetRawBytes} B`,
           sizes.snippetGzipBytes === undefined ? '' : `${sizes.snippetGzipBytes} B`,
           `≤ ${GOALS.snippetGzipBytes} B gzip`,

@@ -47,7 +47,7 @@ export function measureSizes(): SizesResult {
   const packages = [...byPackage]
     .map(([name, bytes]) => ({ name, bytes, credentialChain: CREDENTIAL_CHAIN.test(name) }))
     .sort((a, b) => b.bytes - a.bytes);
-  const snippet = join(projectRoot, 'dist/web-snippet/ownid-enroll.min.js');
+  const snippet = join(projectRoot, 'web-snippet/dist/ownid-enroll.min.js');
   const map = `${bundle}.map`;
   return {
     bundleRawBytes: raw.length,

@@ -1,4 +1,4 @@
-// A host page for the built snippet (dist/web-snippet/ownid-enroll.min.js) in a real Chromium, served
+// A host page for the built snippet (web-snippet/dist/ownid-enroll.min.js) in a real Chromium, served
 // with stand-in token and outcome endpoints, for the browser tests of the snippet. One page per test
 // file, reused: a new page costs ~300 ms in headless Chromium. Each test starts with no cookies, no
 // storage, a virtual platform authenticator (a device that can make a passkey), the token endpoint
@@ -16,7 +16,7 @@ import {
   type VirtualAuthenticators,
 } from './virtual-authenticator.ts';
 
-export const SNIPPET_PATH = join(import.meta.dirname, '../../dist/web-snippet/ownid-enroll.min.js');
+export const SNIPPET_PATH = join(import.meta.dirname, '../../web-snippet/dist/ownid-enroll.min.js');
 export const TOKEN_ROUTE = '/generate-auth-token';
 export const OUTCOME_ROUTE = '/enrollment-outcome';
 export const EMAIL = 'ada@example.com';

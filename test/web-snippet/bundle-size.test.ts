@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { WEB_SNIPPET_GZIP_BUDGET_BYTES, webSnippetOutDir } from '../../scripts/esbuild-config.ts';
 
-describe('dist/web-snippet', () => {
+describe('web-snippet/dist', () => {
   const iife = join(webSnippetOutDir, 'ownid-enroll.min.js');
 
   it(`keeps the minified IIFE within ${WEB_SNIPPET_GZIP_BUDGET_BYTES} bytes gzipped`, () => {

@@ -1,2 +1,2 @@
-// Emits dist/web-snippet/ownid-enroll.d.mts, so `import ... from './ownid-enroll.mjs'` is typed.
+// Emits web-snippet/dist/ownid-enroll.d.mts, so `import ... from './ownid-enroll.mjs'` is typed.
 export * from './index.js';
