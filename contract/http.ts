@@ -21,9 +21,6 @@ export const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '600',
 } as const;
 
-/** The outcome route's path, a sibling of the token path at the API root. */
-export const OUTCOME_PATH = '/enrollment-outcome';
-
 /** `Allow` of a 405 when the OPTIONS preflight exists. */
 export const ALLOWED_METHODS = 'POST, OPTIONS';
 
@@ -57,3 +54,6 @@ export const ERROR_BODIES = {
  * reports to `/enrollment-outcome`, `/v1/token` to `/v1/enrollment-outcome` (what the snippet derives).
  */
 export const OUTCOME_PATH_SEGMENT = 'enrollment-outcome';
+
+/** What a request path ends with on the outcome route (at the API root by default). */
+export const OUTCOME_PATH = `/${OUTCOME_PATH_SEGMENT}`;

@@ -17,7 +17,7 @@ import { examineKeyText } from './key-report.ts';
 import { parseOptions } from './options.ts';
 
 /** The stack output naming the state table. */
-export const STATE_TABLE_OUTPUT = 'EnrollmentStateTableName';
+export const STATE_TABLE_OUTPUT = 'StateTableName';
 const OPTIONS_USAGE =
   '-- --email <email> [--table <name>] [--key-file <pem>] [--secret-id <id>] [--stack <name>] [--outputs-file <path>]';
 export const POLICY_SHOW_USAGE = `npm run policy:show ${OPTIONS_USAGE}`;

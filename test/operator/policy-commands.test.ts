@@ -79,10 +79,7 @@ describe('npm run policy:show / policy:reset', () => {
     expect(fromEnv.stdout).toContain('(from ENROLLMENT_STATE_TABLE)');
 
     const outputs = join(dir, 'cdk-outputs.json');
-    writeFileSync(
-      outputs,
-      JSON.stringify({ OwnIdEnrollmentToken: { EnrollmentStateTableName: dynamo.tableName } }),
-    );
+    writeFileSync(outputs, JSON.stringify({ OwnIdEnrollmentToken: { StateTableName: dynamo.tableName } }));
     const fromFile = await runCli('policy:show', ['--email', EMAIL, '--key-file', keyFile], {
       cwd: dir,
       env: { ENROLLMENT_STATE_TABLE: '' },
