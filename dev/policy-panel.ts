@@ -1,0 +1,135 @@
+// The server side of the demo's policy panel, in the local server only: `GET /dev/policy-state` shows
+// the signed-in demo user's prompt-policy state as the function stored it, `POST /dev/policy-reset`
+// forgets it (what `npm run policy:reset` does for an operator). The user is the one of the demo
+// session cookie, never a parameter; the store key is the function's own keyed hash of the email,
+// computed with the function's code from the key file it signs with. Nothing here logs.
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { importOwnIdPrivateKey } from '../functions/generate-auth-token/operator-api.ts';
+import {
+  DEFAULT_POLICY_SETTINGS,
+  type PolicySettings,
+  policyView,
+  rolloutBucket,
+} from '../functions/generate-auth-token/policy/prompt-policy.ts';
+import { createPolicyStore, type PolicyStore } from '../functions/generate-auth-token/policy/state-store.ts';
+import { userHash } from '../functions/generate-auth-token/policy/user-hash.ts';
+import { jsonReply, type Reply } from './http-reply.ts';
+
+export const POLICY_STATE_PATH = '/dev/policy-state';
+export const POLICY_RESET_PATH = '/dev/policy-reset';
+
+/** The local server's own reads may take longer than the function's 300 ms: nobody waits on a login. */
+const PANEL_STORE_TIMEOUT_MS = 2000;
+
+export interface PolicyPanelOptions {
+  /** The state store the function was given; undefined when it runs without one. */
+  readonly store:
+    | { readonly client: DynamoDBClient; readonly tableName: string; readonly label: string }
+    | undefined;
+  /** The PEM the function signs with; undefined when the key is in Secrets Manager. */
+  readonly keyFile: string | undefined;
+  /** The email of the request's demo session, or undefined. */
+  readonly sessionEmail: (req: IncomingMessage) => Promise<string | undefined>;
+  /** Origins of the demo pages: a reset comes from them only. */
+  readonly ownOrigins: readonly string[];
+  readonly settings?: PolicySettings;
+  readonly now?: () => number;
+}
+
+export type DevRoute = (req: IncomingMessage, url: URL) => Promise<Reply | undefined>;
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+const isoOf = (epochSeconds: number | undefined) =>
+  epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString();
+
+export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
+  const { store, keyFile, sessionEmail, ownOrigins } = options;
+  const settings = options.settings ?? DEFAULT_POLICY_SETTINGS;
+  const now = options.now ?? Date.now;
+  const ownHosts = new Set(ownOrigins.map((origin) => new URL(origin).host));
+  let hashKey: Promise<KeyObject> | undefined;
+  /** The function's hash key, derived from the key file as the function derives it (read once). */
+  const loadHashKey = (path: string) => {
+    hashKey ??= (async () => (await importOwnIdPrivateKey(readFileSync(path, 'utf8'))).logHashKey)();
+    hashKey.catch(() => {
+      hashKey = undefined;
+    });
+    return hashKey;
+  };
+  const policyStore: PolicyStore | undefined =
+    store === undefined
+      ? undefined
+      : createPolicyStore({ ...store, settings, timeoutMs: PANEL_STORE_TIMEOUT_MS });
+
+  /** Who may ask: this machine, through the demo's own host name (no DNS rebinding), with a demo session. */
+  async function demoUserHash(req: IncomingMessage): Promise<string | Reply> {
+    if (!LOOPBACK_ADDRESSES.has(req.socket.remoteAddress ?? '') || !ownHosts.has(req.headers.host ?? '')) {
+      return jsonReply(403, { message: 'The dev endpoints answer the demo pages on this machine only' });
+    }
+    const email = await sessionEmail(req);
+    if (email === undefined) return jsonReply(401, { message: 'Sign in to the demo first' });
+    if (policyStore === undefined) {
+      return jsonReply(409, { message: 'The function runs without a state store (ENROLLMENT_STATE_TABLE)' });
+    }
+    if (keyFile === undefined) {
+      return jsonReply(409, {
+        message:
+          'The signing key is in Secrets Manager, so the user hash cannot be computed here: use npm run policy:show',
+      });
+    }
+    return userHash(email, await loadHashKey(keyFile));
+  }
+
+  async function state(hash: string): Promise<Reply> {
+    const stored = await policyStore?.readState(hash);
+    const view = policyView(hash, stored ?? {}, now(), settings);
+    const next = view.nextRequest;
+    return jsonReply(200, {
+      store: store?.label,
+      table: store?.tableName,
+      userKey: `user#${hash}`,
+      stored: stored !== undefined,
+      settings,
+      lastOutcome: view.lastOutcome ?? null,
+      lastOutcomeAt: isoOf(view.lastOutcomeAt),
+      snoozedUntil: isoOf(view.snoozedUntil),
+      declines: view.declines,
+      failuresInARow: stored?.failures ?? 0,
+      pausedUntil: isoOf(view.pausedUntil),
+      enrolledAt: isoOf(view.enrolledAt),
+      tokensThisHour: view.tokensThisHour,
+      rolloutBucket: rolloutBucket(hash),
+      inRollout: view.inRollout,
+      nextRequest:
+        next.kind === 'issue'
+          ? { answer: 200 }
+          : next.kind === 'skip'
+            ? { answer: 204, skip: next.reason }
+            : { answer: 429, retryAfterSeconds: next.retryAfterSeconds },
+    });
+  }
+
+  return async function route(req, url) {
+    const path = url.pathname;
+    if (path !== POLICY_STATE_PATH && path !== POLICY_RESET_PATH) return undefined;
+    const method = req.method ?? 'GET';
+    const wanted = path === POLICY_STATE_PATH ? 'GET' : 'POST';
+    if (method !== wanted) return jsonReply(405, { message: 'Method Not Allowed' }, { Allow: wanted });
+    const origin = req.headers.origin;
+    if (method === 'POST' && (origin === undefined || !ownOrigins.includes(origin))) {
+      return jsonReply(403, { message: 'Forbidden' });
+    }
+    try {
+      const hash = await demoUserHash(req);
+      if (typeof hash !== 'string') return hash;
+      if (path === POLICY_RESET_PATH) await policyStore?.resetState(hash);
+      return await state(hash);
+    } catch {
+      return jsonReply(503, { message: 'The state store did not answer, or the key file did not read' });
+    }
+  };
+}
