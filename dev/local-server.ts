@@ -221,7 +221,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
           : {
               client: panelClient,
               tableName: functionEnv.ENROLLMENT_STATE_TABLE ?? '',
-              label: settings.stateStore,
+              label:
+                embeddedStore === undefined ? 'the configured table' : 'the embedded dynalite (in memory)',
             },
       keyFile: functionEnv.OWNID_PRIVATE_KEY_FILE,
       sessionEmail: async (req) => (await readSession(req))?.email,

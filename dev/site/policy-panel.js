@@ -76,7 +76,8 @@
     const next = state.nextRequest;
     show('policy-next', (NEXT[next.answer] ?? (() => String(next.answer)))(next), next.skip ?? next.answer);
     $('policy-key').textContent = state.userKey;
-    $('policy-store').textContent = `in ${state.store}${state.stored ? '' : ' (no item yet)'}`;
+    $('policy-store').textContent =
+      `table ${state.table} in ${state.store}${state.stored ? '' : ', no item yet'}`;
   };
 
   let latest = 0;
