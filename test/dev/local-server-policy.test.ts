@@ -146,6 +146,43 @@ describe('zero-config: the embedded state store and the policy panel endpoints',
     expect(logs.join('\n')).not.toContain(ADA.email);
   });
 
+  it('hands the outcome route to the function: a reported Cancel snoozes the next token request', async () => {
+    const { cookie } = await demoLogin(server, GRACE);
+    const headers = { Cookie: cookie, Origin: server.url };
+    const issued = await fetch(`${server.url}/generate-auth-token`, { method: 'POST', headers });
+    expect(issued.status).toBe(200);
+    const { token } = (await issued.json()) as { token: string };
+
+    const report = (body: unknown, extra: Record<string, string> = headers) =>
+      fetch(`${server.url}/enrollment-outcome`, {
+        method: 'POST',
+        headers: { ...extra, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await report({ token, outcome: 'cancelled' }, { Origin: server.url })).status).toBe(401);
+    const recorded = await report({ token, outcome: 'cancelled' });
+    expect(recorded.status).toBe(204);
+    expect(recorded.headers.get('access-control-allow-origin')).toBe(server.url);
+    expect((await report({ token, outcome: 'cancelled' })).status).toBe(409);
+
+    const skipped = await fetch(`${server.url}/generate-auth-token`, { method: 'POST', headers });
+    expect(skipped.status).toBe(204);
+    expect(skipped.headers.get('enrollment-skip')).toBe('snoozed');
+    expect(skipped.headers.get('access-control-expose-headers')).toContain('Enrollment-Skip');
+
+    expect(await (await policyState(server, cookie)).json()).toMatchObject({
+      lastOutcome: 'cancelled',
+      declines: 1,
+      tokensThisHour: 2,
+      snoozedUntil: expect.any(String),
+      nextRequest: { answer: 204, skip: 'snoozed' },
+    });
+    const lines = logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => line.route === 'outcome').map((line) => line.status)).toEqual([
+      401, 204, 409,
+    ]);
+  });
+
   it('answers only a demo session, from the demo origin and host, with the right method', async () => {
     const { cookie } = await demoLogin(server);
     expect((await policyState(server)).status).toBe(401);
