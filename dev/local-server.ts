@@ -227,6 +227,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       keyFile: functionEnv.OWNID_PRIVATE_KEY_FILE,
       sessionEmail: async (req) => (await readSession(req))?.email,
       ownOrigins,
+      functionEnv,
     });
 
     routeRequest = createLocalRouter({

@@ -7,9 +7,9 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseConfig } from '../functions/generate-auth-token/config.ts';
 import { importOwnIdPrivateKey } from '../functions/generate-auth-token/operator-api.ts';
 import {
-  DEFAULT_POLICY_SETTINGS,
   type PolicySettings,
   policyView,
   rolloutBucket,
@@ -35,7 +35,8 @@ export interface PolicyPanelOptions {
   readonly sessionEmail: (req: IncomingMessage) => Promise<string | undefined>;
   /** Origins of the demo pages: a reset comes from them only. */
   readonly ownOrigins: readonly string[];
-  readonly settings?: PolicySettings;
+  /** The function's environment: the POLICY_* settings are read from it the function's way. */
+  readonly functionEnv: Readonly<Record<string, string>>;
   readonly now?: () => number;
 }
 
@@ -47,8 +48,7 @@ const isoOf = (epochSeconds: number | undefined) =>
   epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString();
 
 export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
-  const { store, keyFile, sessionEmail, ownOrigins } = options;
-  const settings = options.settings ?? DEFAULT_POLICY_SETTINGS;
+  const { store, keyFile, sessionEmail, ownOrigins, functionEnv } = options;
   const now = options.now ?? Date.now;
   const ownHosts = new Set(ownOrigins.map((origin) => new URL(origin).host));
   let hashKey: Promise<KeyObject> | undefined;
@@ -60,10 +60,21 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
     });
     return hashKey;
   };
-  const policyStore: PolicyStore | undefined =
-    store === undefined
-      ? undefined
-      : createPolicyStore({ ...store, settings, timeoutMs: PANEL_STORE_TIMEOUT_MS });
+  // On first use: a configuration error is the function's to report, at its cold start.
+  let policy: { readonly settings: PolicySettings; readonly store: PolicyStore | undefined } | undefined;
+  const policyOf = () => {
+    if (policy === undefined) {
+      const settings = parseConfig(functionEnv).policy;
+      policy = {
+        settings,
+        store:
+          store === undefined
+            ? undefined
+            : createPolicyStore({ ...store, settings, timeoutMs: PANEL_STORE_TIMEOUT_MS }),
+      };
+    }
+    return policy;
+  };
 
   /** Who may ask: this machine, through the demo's own host name (no DNS rebinding), with a demo session. */
   async function demoUserHash(req: IncomingMessage): Promise<string | Reply> {
@@ -72,7 +83,7 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
     }
     const email = await sessionEmail(req);
     if (email === undefined) return jsonReply(401, { message: 'Sign in to the demo first' });
-    if (policyStore === undefined) {
+    if (policyOf().store === undefined) {
       return jsonReply(409, { message: 'The function runs without a state store (ENROLLMENT_STATE_TABLE)' });
     }
     if (keyFile === undefined) {
@@ -85,6 +96,7 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
   }
 
   async function state(hash: string): Promise<Reply> {
+    const { settings, store: policyStore } = policyOf();
     const stored = await policyStore?.readState(hash);
     const view = policyView(hash, stored ?? {}, now(), settings);
     const next = view.nextRequest;
@@ -93,7 +105,14 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
       table: store?.tableName,
       userKey: `user#${hash}`,
       stored: stored !== undefined,
-      settings,
+      settings: {
+        snoozeDays: settings.snoozeDays,
+        maxDeclines: settings.maxDeclines,
+        rolloutPercent: settings.rolloutPercent,
+        maxTokensPerHour: settings.maxTokensPerHour,
+        maxFailures: settings.maxFailures,
+        afterEnrolled: settings.afterEnrolled,
+      },
       lastOutcome: view.lastOutcome ?? null,
       lastOutcomeAt: isoOf(view.lastOutcomeAt),
       snoozedUntil: isoOf(view.snoozedUntil),
@@ -126,7 +145,7 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
     try {
       const hash = await demoUserHash(req);
       if (typeof hash !== 'string') return hash;
-      if (path === POLICY_RESET_PATH) await policyStore?.resetState(hash);
+      if (path === POLICY_RESET_PATH) await policyOf().store?.resetState(hash);
       return await state(hash);
     } catch {
       return jsonReply(503, { message: 'The state store did not answer, or the key file did not read' });

@@ -212,6 +212,7 @@ describe('a state table the user configured', () => {
         ...baseEnv,
         ENROLLMENT_STATE_TABLE: dynamo.tableName,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        POLICY_MAX_DECLINES: '5',
       },
       devDir: join(tempDir(), '.local'),
       rateLimit: false,
@@ -223,7 +224,7 @@ describe('a state table the user configured', () => {
     await dynamo?.stop();
   });
 
-  it('starts no dynalite of its own, hands the function their settings, and the panel reads their table', async () => {
+  it('starts no dynalite of its own, hands the function their settings, and the panel reads their table and settings', async () => {
     expect(server.embeddedStore).toBeUndefined();
     expect(server.settings.functionEnv).toMatchObject({
       ENROLLMENT_STATE_TABLE: 'their-table',
@@ -239,6 +240,8 @@ describe('a state table the user configured', () => {
     const { cookie } = await demoLogin(server);
     expect(await (await policyState(server, cookie)).json()).toMatchObject({
       table: 'their-table',
+      // The panel reads the POLICY_* settings the function runs with.
+      settings: { maxDeclines: 5, snoozeDays: 14 },
       lastOutcome: 'enrolled',
       enrolledAt: expect.any(String),
     });
