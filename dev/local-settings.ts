@@ -58,6 +58,9 @@ export function usesDevSession(env: Env): boolean {
   return !SESSION_VARIABLES.some((name) => has(env, name));
 }
 
+/** The function's store deadline with the embedded store, unless POLICY_STORE_TIMEOUT_MS is set. */
+export const EMBEDDED_STORE_TIMEOUT_MS = '1500';
+
 /** True when no state table is configured: dev mode then runs the embedded store. */
 export function usesEmbeddedStateStore(env: Env): boolean {
   return !has(env, 'ENROLLMENT_STATE_TABLE');
@@ -77,6 +80,9 @@ function stateStoreSettings(input: SettingsInput, functionEnv: Record<string, st
   if (embeddedStore !== undefined) {
     functionEnv.ENROLLMENT_STATE_TABLE = embeddedStore.tableName;
     functionEnv.AWS_ENDPOINT_URL_DYNAMODB = embeddedStore.endpoint;
+    // dynalite answers from the server's own thread, between the demo's requests: on a busy laptop
+    // the production 300 ms would fail open (or 503) now and then, and the demo would not show the policy.
+    if (!has(env, 'POLICY_STORE_TIMEOUT_MS')) functionEnv.POLICY_STORE_TIMEOUT_MS = EMBEDDED_STORE_TIMEOUT_MS;
   }
   const table = functionEnv.ENROLLMENT_STATE_TABLE;
   if (table === undefined || table.trim() === '')

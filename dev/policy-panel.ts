@@ -7,15 +7,17 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseConfig } from '../functions/generate-auth-token/config.ts';
-import { importOwnIdPrivateKey } from '../functions/generate-auth-token/operator-api.ts';
 import {
+  createPolicyStore,
+  importOwnIdPrivateKey,
   type PolicySettings,
+  type PolicyStore,
+  parsePolicyConfig,
   policyView,
-  rolloutBucket,
-} from '../functions/generate-auth-token/policy/prompt-policy.ts';
-import { createPolicyStore, type PolicyStore } from '../functions/generate-auth-token/policy/state-store.ts';
-import { userHash } from '../functions/generate-auth-token/policy/user-hash.ts';
+  userHash,
+} from '../functions/generate-auth-token/operator-api.ts';
+// TODO(merge): the one name operator-api.ts does not export yet; import it from there once it does.
+import { rolloutBucket } from '../functions/generate-auth-token/policy/prompt-policy.ts';
 import { jsonReply, type Reply } from './http-reply.ts';
 
 export const POLICY_STATE_PATH = '/dev/policy-state';
@@ -44,9 +46,6 @@ export type DevRoute = (req: IncomingMessage, url: URL) => Promise<Reply | undef
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-const isoOf = (epochSeconds: number | undefined) =>
-  epochSeconds === undefined ? null : new Date(epochSeconds * 1000).toISOString();
-
 export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
   const { store, keyFile, sessionEmail, ownOrigins, functionEnv } = options;
   const now = options.now ?? Date.now;
@@ -64,7 +63,7 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
   let policy: { readonly settings: PolicySettings; readonly store: PolicyStore | undefined } | undefined;
   const policyOf = () => {
     if (policy === undefined) {
-      const settings = parseConfig(functionEnv).policy;
+      const settings = parsePolicyConfig(functionEnv);
       policy = {
         settings,
         store:
@@ -98,8 +97,8 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
   async function state(hash: string): Promise<Reply> {
     const { settings, store: policyStore } = policyOf();
     const stored = await policyStore?.readState(hash);
-    const view = policyView(hash, stored ?? {}, now(), settings);
-    const next = view.nextRequest;
+    const view = policyView(hash, stored, settings, now());
+    const { next } = view;
     return jsonReply(200, {
       store: store?.label,
       table: store?.tableName,
@@ -114,21 +113,22 @@ export function createPolicyPanel(options: PolicyPanelOptions): DevRoute {
         afterEnrolled: settings.afterEnrolled,
       },
       lastOutcome: view.lastOutcome ?? null,
-      lastOutcomeAt: isoOf(view.lastOutcomeAt),
-      snoozedUntil: isoOf(view.snoozedUntil),
+      lastOutcomeAt: view.lastOutcomeAt ?? null,
+      snoozedUntil: view.snoozedUntil ?? null,
       declines: view.declines,
-      failuresInARow: stored?.failures ?? 0,
-      pausedUntil: isoOf(view.pausedUntil),
-      enrolledAt: isoOf(view.enrolledAt),
+      failuresInARow: view.failuresInARow,
+      pausedUntil: view.pausedUntil ?? null,
+      enrolledAt: view.enrolledAt ?? null,
       tokensThisHour: view.tokensThisHour,
       rolloutBucket: rolloutBucket(hash),
       inRollout: view.inRollout,
+      // What the token route would answer: a token, 204 with this Enrollment-Skip reason, or 429.
       nextRequest:
-        next.kind === 'issue'
+        next === 'issue'
           ? { answer: 200 }
-          : next.kind === 'skip'
-            ? { answer: 204, skip: next.reason }
-            : { answer: 429, retryAfterSeconds: next.retryAfterSeconds },
+          : next === 'rate_limited'
+            ? { answer: 429 }
+            : { answer: 204, skip: next },
     });
   }
 

@@ -17,7 +17,7 @@
   const NEXT = {
     200: () => 'a token (the prompt is shown)',
     204: (next) => `204 Enrollment-Skip: ${next.skip} (no prompt)`,
-    429: (next) => `429 (over the hourly limit; retry in ${next.retryAfterSeconds} s)`,
+    429: () => '429 (over the hourly limit)',
   };
 
   /** Sets one row: its text, a data-value for scripts, and a class that colours what blocks a prompt. */

@@ -91,6 +91,7 @@ describe('the state store settings', () => {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
+      POLICY_STORE_TIMEOUT_MS: '1500',
     });
     expect(settings.stateStore).toMatch(
       /^embedded dynalite http:\/\/127\.0\.0\.1:45678, table enrollment-state-local/,
