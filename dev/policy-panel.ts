@@ -14,10 +14,9 @@ import {
   type PolicyStore,
   parsePolicyConfig,
   policyView,
+  rolloutBucket,
   userHash,
 } from '../functions/generate-auth-token/operator-api.ts';
-// TODO(merge): the one name operator-api.ts does not export yet; import it from there once it does.
-import { rolloutBucket } from '../functions/generate-auth-token/policy/prompt-policy.ts';
 import { jsonReply, type Reply } from './http-reply.ts';
 
 export const POLICY_STATE_PATH = '/dev/policy-state';

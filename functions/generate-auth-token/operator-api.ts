@@ -7,7 +7,7 @@ export { ConfigError, PrivateKeyFormatError } from './errors.ts';
 export { isJsonObject } from './json-object.ts';
 export { secretArnRegion } from './key-sources.ts';
 export { type PolicyView, policyView } from './policy/policy-view.ts';
-export type { PolicySettings, UserPolicyState } from './policy/prompt-policy.ts';
+export { type PolicySettings, rolloutBucket, type UserPolicyState } from './policy/prompt-policy.ts';
 export { createDynamoDbClient, createPolicyStore, type PolicyStore } from './policy/state-store.ts';
 export { userHash } from './policy/user-hash.ts';
 export {
