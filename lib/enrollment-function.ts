@@ -1,6 +1,6 @@
 // The Lambda function with its own role and log group (the Powertools examples' FunctionWithLogGroup
 // shape): `bindPrivateKeySecret()` grants the secret and sets its variable in one call.
-import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, type Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -101,6 +101,23 @@ export class EnrollmentFunction extends lambda.Function {
   bindIntrospectionSecret(secretId: string, kmsKeyArn?: string): void {
     this.grantSecretRead(secretId, kmsKeyArn);
     this.addEnvironment('SESSION_INTROSPECTION_SECRET_ID', secretId);
+  }
+
+  /**
+   * The funnel's outputs: METRICS_NAMESPACE for the metric lines, and, when `enrollmentEvents` is on,
+   * events:PutEvents on this account's default bus only (the function names no other bus).
+   */
+  bindEnrollmentFunnel(metricsNamespace: string, enrollmentEvents: boolean): void {
+    this.addEnvironment('METRICS_NAMESPACE', metricsNamespace);
+    if (!enrollmentEvents) return;
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [
+          Arn.format({ service: 'events', resource: 'event-bus', resourceName: 'default' }, Stack.of(this)),
+        ],
+      }),
+    );
   }
 
   /** GetSecretValue on exactly one secret (DescribeSecret is not needed), plus kms:Decrypt via Secrets Manager. */

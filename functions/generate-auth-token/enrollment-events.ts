@@ -7,10 +7,7 @@ import {
   PutEventsCommand,
   type PutEventsCommandOutput,
 } from '@aws-sdk/client-eventbridge';
-import type { PlatformFamily } from './metrics.ts';
-
-export const ENROLLMENT_EVENT_SOURCE = 'ownid.passkey-enrollment';
-export const PASSKEY_ENROLLED_DETAIL_TYPE = 'Passkey Enrolled';
+import { PASSKEY_ENROLLED_EVENT, type PlatformFamily } from '../../contract/funnel.ts';
 
 export interface PasskeyEnrolled {
   /** The user's keyed hash (as in the log line and the policy table). */
@@ -67,8 +64,8 @@ export function eventBridgePublisher(client: EventBridgeClient): PublishPasskeyE
         new PutEventsCommand({
           Entries: [
             {
-              Source: ENROLLMENT_EVENT_SOURCE,
-              DetailType: PASSKEY_ENROLLED_DETAIL_TYPE,
+              Source: PASSKEY_ENROLLED_EVENT.source,
+              DetailType: PASSKEY_ENROLLED_EVENT.detailType,
               Detail: JSON.stringify(passkeyEnrolledDetail(event)),
               Time: new Date(event.enrolledAtMs),
             },

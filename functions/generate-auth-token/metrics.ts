@@ -2,10 +2,18 @@
 // line: CloudWatch Logs extracts the metrics from the line the function writes anyway, so there is no
 // second line and no PutMetricData call. Dimensions are few and bounded (an outcome, a skip reason, a
 // platform family); nothing per user is ever a dimension.
+import {
+  FUNNEL_DIMENSION as DIMENSION,
+  FUNNEL_METRIC as METRIC,
+  type PlatformFamily,
+} from '../../contract/funnel.ts';
 import type { EnrollmentOutcome, SkipReason } from './policy/prompt-policy.ts';
 
-export const PLATFORM_FAMILIES = ['iOS', 'Android', 'macOS', 'Windows', 'other'] as const;
-export type PlatformFamily = (typeof PLATFORM_FAMILIES)[number];
+export {
+  FUNNEL_DIMENSION as DIMENSION,
+  FUNNEL_METRIC as METRIC,
+  type PlatformFamily,
+} from '../../contract/funnel.ts';
 
 /** Only the start of a User-Agent is read: the platform is named early, and a huge header costs nothing. */
 const USER_AGENT_SCAN_LENGTH = 512;
@@ -23,24 +31,6 @@ export function platformFamily(userAgent: string | undefined): PlatformFamily {
   if (/\bMac(?:intosh| OS X)\b/.test(head)) return 'macOS';
   return 'other';
 }
-
-/** Metric names, as the stack's dashboard and alarms read them. */
-export const METRIC = {
-  /** Token requests with a verified session (the device passed the snippet's eligibility check). */
-  tokenRequests: 'TokenRequests',
-  tokensIssued: 'TokensIssued',
-  promptsSkipped: 'PromptsSkipped',
-  perUserLimitHits: 'PerUserLimitHits',
-  policyStoreFailures: 'PolicyStoreFailures',
-  enrollmentOutcomes: 'EnrollmentOutcomes',
-} as const;
-
-/** Dimension names: distinct from the log line's own fields (`outcome`, `detail`). */
-export const DIMENSION = {
-  platform: 'PlatformFamily',
-  skipReason: 'SkipReason',
-  outcome: 'EnrollmentOutcome',
-} as const;
 
 /** What one request contributes to the funnel (nothing for refusals, preflights and errors). */
 export type FunnelStep =

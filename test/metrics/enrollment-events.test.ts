@@ -5,9 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   announcePasskeyEnrolled,
   createEventBridgeClient,
-  ENROLLMENT_EVENT_SOURCE,
   eventBridgePublisher,
-  PASSKEY_ENROLLED_DETAIL_TYPE,
   type PasskeyEnrolled,
 } from '../../functions/generate-auth-token/enrollment-events.ts';
 import {
@@ -55,8 +53,8 @@ describe('Passkey Enrolled event', () => {
     expect(standIn.entries).toHaveLength(1);
     const [entry] = standIn.entries;
     expect(entry).toMatchObject({
-      Source: ENROLLMENT_EVENT_SOURCE,
-      DetailType: PASSKEY_ENROLLED_DETAIL_TYPE,
+      Source: 'ownid.passkey-enrollment',
+      DetailType: 'Passkey Enrolled',
     });
     expect(entry?.EventBusName).toBeUndefined();
     expect(entry?.Time).toBe(ENROLLED.enrolledAtMs / 1000);
