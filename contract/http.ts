@@ -21,18 +21,32 @@ export const PREFLIGHT_HEADERS = {
   'Access-Control-Max-Age': '600',
 } as const;
 
+/** The outcome route's path, a sibling of the token path at the API root. */
+export const OUTCOME_PATH = '/enrollment-outcome';
+
 /** `Allow` of a 405 when the OPTIONS preflight exists. */
 export const ALLOWED_METHODS = 'POST, OPTIONS';
+
+/**
+ * Response headers a page may read (CORS exposes only the safelisted ones otherwise): why the token
+ * route skipped this user, and when to try again after a 429 or 503.
+ */
+export const EXPOSED_HEADERS = 'Enrollment-Skip, Retry-After';
+
+/** The token route's header naming why the policy skipped this user (a 204). */
+export const ENROLLMENT_SKIP_HEADER = 'Enrollment-Skip';
 
 /** `Retry-After` of a 503, in seconds. */
 export const RETRY_AFTER_SECONDS = '5';
 
 /** The fixed body of each error status, whoever answers (the function, API Gateway or AWS WAF). */
 export const ERROR_BODIES = {
+  400: '{"message":"Bad Request"}',
   401: '{"message":"Unauthorized"}',
   403: '{"message":"Forbidden"}',
   404: '{"message":"Not Found"}',
   405: '{"message":"Method Not Allowed"}',
+  409: '{"message":"Conflict"}',
   429: '{"message":"Too Many Requests"}',
   500: '{"message":"Internal Server Error"}',
   503: '{"message":"Service Unavailable"}',

@@ -11,6 +11,12 @@ export type TokenProfile = (typeof TOKEN_PROFILES)[number];
 export const isTokenProfile = (value: string): value is TokenProfile =>
   (TOKEN_PROFILES as readonly string[]).includes(value);
 
+/** After `enrolled`: keep asking on the user's other devices, or stop asking everywhere. */
+export const AFTER_ENROLLED = ['other-devices', 'stop'] as const;
+export type AfterEnrolled = (typeof AFTER_ENROLLED)[number];
+export const isAfterEnrolled = (value: string): value is AfterEnrolled =>
+  (AFTER_ENROLLED as readonly string[]).includes(value);
+
 /** Lifetime of an issued token in seconds; a session-creation grant lives no longer than the cap. */
 export const TOKEN_TTL_SECONDS = { min: 10, max: 300, default: 60 } as const;
 
@@ -252,6 +258,75 @@ export const SETTINGS = {
     cdk: 'prop',
     kind: 'url',
     doc: 'URL of the site: `iss`, `aud` and the grant with `session-creation` (required with it)',
+  },
+
+  enrollmentStateTable: {
+    env: 'ENROLLMENT_STATE_TABLE',
+    kind: 'string',
+    unset: '(no policy: the token route applies the rollout only, the outcome route verifies and logs)',
+    doc: 'DynamoDB table of the prompt policy state (the stack creates it and sets this)',
+  },
+  policySnoozeDays: {
+    env: 'POLICY_SNOOZE_DAYS',
+    cdk: 'prop',
+    kind: 'integer',
+    min: 0,
+    max: 365,
+    default: 14,
+    doc: 'after a `cancelled`, the token route skips that user (`snoozed`) for this many days',
+  },
+  policyMaxDeclines: {
+    env: 'POLICY_MAX_DECLINES',
+    cdk: 'prop',
+    kind: 'integer',
+    min: 1,
+    max: 100,
+    default: 3,
+    doc: 'after this many `cancelled`, the user is skipped (`declined`) until an operator resets them',
+  },
+  policyRolloutPercent: {
+    env: 'POLICY_ROLLOUT_PERCENT',
+    cdk: 'prop',
+    kind: 'integer',
+    min: 0,
+    max: 100,
+    default: 100,
+    doc: 'share of users asked at all, by a stable bucket of their keyed hash (applies without a table too)',
+  },
+  policyMaxTokensPerHour: {
+    env: 'POLICY_MAX_TOKENS_PER_HOUR',
+    cdk: 'prop',
+    kind: 'integer',
+    min: 1,
+    max: 1000,
+    default: 20,
+    doc: 'token requests per user per hour; more are answered 429 with `Retry-After`',
+  },
+  policyMaxFailures: {
+    env: 'POLICY_MAX_FAILURES',
+    cdk: 'prop',
+    kind: 'integer',
+    min: 1,
+    max: 100,
+    default: 3,
+    doc: 'this many `failed` in a row pause the user for one day (`failing`)',
+  },
+  policyAfterEnrolled: {
+    env: 'POLICY_AFTER_ENROLLED',
+    cdk: 'prop',
+    kind: 'enum',
+    values: AFTER_ENROLLED,
+    default: 'other-devices',
+    doc: 'after `enrolled`: keep asking on other devices (the enrolling device remembers itself), or `stop` asking everywhere (`enrolled`)',
+  },
+  policyStoreTimeoutMs: {
+    env: 'POLICY_STORE_TIMEOUT_MS',
+    cdk: 'prop',
+    kind: 'integer',
+    min: 50,
+    max: 2000,
+    default: 300,
+    doc: 'deadline of one policy store operation, in milliseconds; slower fails open on the token route',
   },
 
   throttlingRateLimit: {

@@ -3,11 +3,16 @@
 // Every problem is collected, saying what to change; the construct throws them, bin/ reports them.
 import { Token } from 'aws-cdk-lib';
 import { PATTERNS } from '../contract/patterns.ts';
-import type { PropKey, Setting, TokenProfile } from '../contract/settings.ts';
+import type { AfterEnrolled, PropKey, Setting, TokenProfile } from '../contract/settings.ts';
 import { brokenRule, PROP_SETTINGS } from '../contract/settings-derived.ts';
 
 export { ORIGIN_PATTERN } from '../contract/patterns.ts';
-export { LOG_RETENTION_DAYS, type TokenProfile, WAF_EVALUATION_WINDOWS } from '../contract/settings.ts';
+export {
+  type AfterEnrolled,
+  LOG_RETENTION_DAYS,
+  type TokenProfile,
+  WAF_EVALUATION_WINDOWS,
+} from '../contract/settings.ts';
 export { PROP_DEFAULTS } from '../contract/settings-derived.ts';
 
 export interface EnrollmentTokenApiProps {
@@ -145,6 +150,45 @@ export interface EnrollmentTokenApiProps {
    * @default - none
    */
   readonly tokenSiteUrl?: string;
+
+  /**
+   * Days the token route skips a user (`snoozed`) after they cancelled the prompt (0..365; 0: no snooze).
+   * @default 14
+   */
+  readonly policySnoozeDays?: number;
+  /**
+   * Cancels after which a user is no longer asked (`declined`) until an operator resets them (1..100).
+   * @default 3
+   */
+  readonly policyMaxDeclines?: number;
+  /**
+   * Percentage of users asked at all (0..100), by a stable bucket of their keyed hash: raising it only
+   * adds users, lowering it only removes them.
+   * @default 100
+   */
+  readonly policyRolloutPercent?: number;
+  /**
+   * Token requests per user per hour (1..1000); more are answered 429 with `Retry-After`.
+   * @default 20
+   */
+  readonly policyMaxTokensPerHour?: number;
+  /**
+   * `failed` outcomes in a row (1..100) after which the user is not asked for one day (`failing`).
+   * @default 3
+   */
+  readonly policyMaxFailures?: number;
+  /**
+   * After `enrolled`: `other-devices` keeps asking on the user's other devices (the enrolling device
+   * remembers itself), `stop` stops asking everywhere (`enrolled`).
+   * @default 'other-devices'
+   */
+  readonly policyAfterEnrolled?: AfterEnrolled;
+  /**
+   * Deadline of one call to the policy state table, in milliseconds (50..2000); a slower store fails
+   * open on the token route (the token is issued) and answers 503 on the outcome route.
+   * @default 300
+   */
+  readonly policyStoreTimeoutMs?: number;
 
   /**
    * Stage-wide steady-state request rate limit (requests per second).

@@ -8,8 +8,10 @@ import {
   PATTERNS,
 } from '../../contract/patterns.ts';
 import {
+  type AfterEnrolled,
   type EnvName,
   type EnvNameOf,
+  isAfterEnrolled,
   isTokenProfile,
   SETTINGS,
   type TokenProfile,
@@ -50,6 +52,19 @@ export interface TokenConfig {
   readonly siteUrl: string | undefined;
 }
 
+/** The prompt policy (docs/configuration.md): its knobs, and the state table when there is one. */
+export interface PolicyConfig {
+  /** ENROLLMENT_STATE_TABLE; unset: no state, only the rollout applies. */
+  readonly tableName: string | undefined;
+  readonly storeTimeoutMs: number;
+  readonly snoozeDays: number;
+  readonly maxDeclines: number;
+  readonly rolloutPercent: number;
+  readonly maxTokensPerHour: number;
+  readonly maxFailures: number;
+  readonly afterEnrolled: AfterEnrolled;
+}
+
 export type KeySourceConfig =
   | { readonly kind: 'secrets-manager'; readonly secretId: string }
   | { readonly kind: 'file'; readonly path: string };
@@ -65,6 +80,7 @@ export interface Config {
   readonly introspection: IntrospectionSessionConfig | undefined;
   readonly allowedOrigins: readonly string[];
   readonly token: TokenConfig;
+  readonly policy: PolicyConfig;
   readonly funnel: FunnelConfig;
 }
 
@@ -167,6 +183,28 @@ function readTokenConfig({ text, integer, url, fail }: EnvReader): TokenConfig {
     issuer: text('TOKEN_ISSUER') ?? (sessionCreation ? (siteUrl ?? '') : SETTINGS.tokenIssuer.default),
     audience: text('TOKEN_AUDIENCE') ?? (sessionCreation ? (siteUrl ?? '') : SETTINGS.tokenAudience.default),
     siteUrl,
+  };
+}
+
+function readPolicyConfig({ text, integer, fail }: EnvReader): PolicyConfig {
+  const fallback = SETTINGS.policyAfterEnrolled.default;
+  const afterEnrolledRaw = text('POLICY_AFTER_ENROLLED') ?? fallback;
+  let afterEnrolled: AfterEnrolled = fallback;
+  if (isAfterEnrolled(afterEnrolledRaw)) afterEnrolled = afterEnrolledRaw;
+  else
+    fail(
+      'POLICY_AFTER_ENROLLED',
+      `${brokenRule(SETTINGS.policyAfterEnrolled, afterEnrolledRaw)}, got "${afterEnrolledRaw}"`,
+    );
+  return {
+    tableName: text('ENROLLMENT_STATE_TABLE'),
+    storeTimeoutMs: integer('POLICY_STORE_TIMEOUT_MS'),
+    snoozeDays: integer('POLICY_SNOOZE_DAYS'),
+    maxDeclines: integer('POLICY_MAX_DECLINES'),
+    rolloutPercent: integer('POLICY_ROLLOUT_PERCENT'),
+    maxTokensPerHour: integer('POLICY_MAX_TOKENS_PER_HOUR'),
+    maxFailures: integer('POLICY_MAX_FAILURES'),
+    afterEnrolled,
   };
 }
 
@@ -307,6 +345,7 @@ export function parseConfig(env: Env): Config {
   }
 
   const token = readTokenConfig(reader);
+  const policy = readPolicyConfig(reader);
   const funnel = readFunnelConfig(reader);
 
   if (problems.length > 0 || keySource === undefined) throw reader.configError();
@@ -320,6 +359,7 @@ export function parseConfig(env: Env): Config {
     introspection,
     allowedOrigins,
     token,
+    policy,
     funnel,
   });
 }

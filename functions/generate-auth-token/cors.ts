@@ -1,5 +1,6 @@
 // Exact-origin CORS with credentials. Never "*"; a disallowed or absent Origin gets no
 // Access-Control-Allow-Origin at all. The preflight's header set is contract/http.ts PREFLIGHT_HEADERS.
+import { EXPOSED_HEADERS } from '../../contract/http.ts';
 
 export function isAllowedOrigin(
   origin: string | undefined,
@@ -16,6 +17,7 @@ export function corsHeaders(
   return {
     'Access-Control-Allow-Origin': origin,
     'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Expose-Headers': EXPOSED_HEADERS,
     Vary: 'Origin',
   };
 }

@@ -1,5 +1,5 @@
 // Wires a parsed Config into the middy handler: Secrets Manager or file key source, the session
-// verifiers, the boundary. handler.ts calls this once at cold start; tests call it per scenario.
+// verifiers, the policy store, the boundary and the route table. handler.ts calls this once at cold start; tests call it per scenario.
 
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
@@ -13,10 +13,12 @@ import {
   enrollmentBoundary,
   enrollmentRequestOf,
 } from './enrollment-boundary.ts';
-import { type ProxyResult, tokenResponse } from './http-response.ts';
-import { type IssueDependencies, issueEnrollmentToken } from './issue-enrollment-token.ts';
+import { routeOf } from './http-request.ts';
+import type { ProxyResult } from './http-response.ts';
 import { pemFile, secretArnRegion, secretsManagerSecret } from './key-sources.ts';
+import { createDynamoDbClient, createPolicyStore, type PolicyStore } from './policy/state-store.ts';
 import { formatEventLog, type LogSink, stdoutSink } from './request-log.ts';
+import { createRoutes } from './routes.ts';
 import { createIntrospectionVerifier } from './session/introspection.ts';
 import { createJwtSessionVerifier } from './session/jwt-session.ts';
 import { createSessionVerifier } from './session/verify-session.ts';
@@ -42,6 +44,18 @@ export function createSecretsManagerClient(region?: string): SecretsManagerClien
     ...(region === undefined ? {} : { region }),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 1000, requestTimeout: 1200, throwOnRequestTimeout: true },
+  });
+}
+
+/** The policy state store, once per cold start; none without ENROLLMENT_STATE_TABLE. */
+function createStore(config: Config): PolicyStore | undefined {
+  const { tableName, storeTimeoutMs } = config.policy;
+  if (tableName === undefined) return undefined;
+  return createPolicyStore({
+    client: createDynamoDbClient(),
+    tableName,
+    settings: config.policy,
+    timeoutMs: storeTimeoutMs,
   });
 }
 
@@ -98,12 +112,18 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
                 ),
         });
 
-  const deps: IssueDependencies = {
+  const store = createStore(config);
+  const session = {
     verifySession: createSessionVerifier(config, { verifyJwt: jwtSessions?.verify, introspect }),
     getSigningKey,
     token: config.token,
     now,
   };
+  const routes = createRoutes({
+    issue: { ...session, policy: { store, settings: config.policy } },
+    outcome: { ...session, store },
+    allowedOrigins: config.allowedOrigins,
+  });
 
   // No middy early-timeout race: every dependency call is bounded by its own timeout (3 s key, 2 s JWKS).
   const handler = middy<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal>({
@@ -112,14 +132,15 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
     // Last resort only: the boundary answers every error it can see.
     .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
     .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log, now }))
-    .handler(async (event): Promise<EnrollmentResult> => {
-      const request = enrollmentRequestOf(event);
-      const issued = await issueEnrollmentToken(request, deps);
-      return { ...tokenResponse(issued.email, issued.token, request.origin, config.allowedOrigins), issued };
-    });
+    .handler((event): Promise<EnrollmentResult> => routes[routeOf(event)](event, enrollmentRequestOf(event)));
 
   async function warmUp() {
-    const [key, jwks] = await Promise.allSettled([getSigningKey(), jwtSessions?.hydrate()]);
+    // The store's first call opens its TLS connection: made here, the first request does not fail open.
+    const [key, jwks, table] = await Promise.allSettled([
+      getSigningKey(),
+      jwtSessions?.hydrate(),
+      store?.warmUp(),
+    ]);
     if (key.status === 'rejected') {
       logEvent('WARN', 'cold-start', {
         outcome: key.reason?.reason ?? 'key_unavailable',
@@ -128,6 +149,8 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
     }
     if (jwks.status === 'rejected')
       logEvent('WARN', 'cold-start', { outcome: 'jwks_unavailable', detail: 'JWKS not loaded at init' });
+    if (table.status === 'rejected')
+      logEvent('WARN', 'cold-start', { outcome: 'policy_unavailable', detail: table.reason?.message });
   }
 
   return { handler, warmUp };

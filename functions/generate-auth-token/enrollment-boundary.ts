@@ -4,17 +4,10 @@
 // names stay in the log detail. Per-request state lives on middy's request (`internal`, `event`).
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { EnrollmentError, type SessionSource } from './errors.ts';
-import { type EnrollmentRequest, readEnrollmentRequest } from './http-request.ts';
+import { EnrollmentError } from './errors.ts';
+import { type EnrollmentRequest, readEnrollmentRequest, routeOf } from './http-request.ts';
 import { errorResponse, type ProxyResult, preflightResponse } from './http-response.ts';
-import type { IssuedToken } from './issue-enrollment-token.ts';
-import {
-  emailHashForLog,
-  formatRequestLog,
-  type LogSink,
-  type Outcome,
-  type RequestLogLine,
-} from './request-log.ts';
+import { formatRequestLog, type LogSink, type RequestLogLine } from './request-log.ts';
 
 export interface BoundaryOptions {
   readonly allowedOrigins: readonly string[];
@@ -27,9 +20,23 @@ export interface EnrollmentEvent extends APIGatewayProxyEvent {
   readonly enrollment?: EnrollmentRequest;
 }
 
-/** The handler's answer: the response, and what was issued for the log line (removed before API Gateway sees it). */
+/** What the log line says about a request beside its status and timing: its outcome, whose it was, what the policy did. */
+export type LogFacts = Pick<
+  RequestLogLine,
+  | 'outcome'
+  | 'emailHash'
+  | 'route'
+  | 'policy'
+  | 'skipReason'
+  | 'reported'
+  | 'stored'
+  | 'detailLength'
+  | 'detail'
+> & { readonly source?: RequestLogLine['source'] | undefined };
+
+/** The handler's answer: the response, and the facts for the log line (removed before API Gateway sees it). */
 export interface EnrollmentResult extends ProxyResult {
-  readonly issued?: IssuedToken;
+  readonly log?: LogFacts;
 }
 
 /** What the boundary keeps between its own hooks for one request. */
@@ -49,13 +56,6 @@ export function enrollmentRequestOf(event: EnrollmentEvent): EnrollmentRequest {
   return event.enrollment;
 }
 
-interface LogFacts {
-  readonly outcome: Outcome;
-  readonly source?: SessionSource | undefined;
-  readonly issued?: IssuedToken | undefined;
-  readonly detail?: string | undefined;
-}
-
 export function enrollmentBoundary(
   options: BoundaryOptions,
 ): MiddlewareObj<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal> {
@@ -64,17 +64,18 @@ export function enrollmentBoundary(
 
   function finish(request: BoundaryRequest, result: ProxyResult, facts: LogFacts): ProxyResult {
     const state = request.internal.boundary;
-    const { issued, detail } = facts;
+    const { outcome, source, ...rest } = facts;
+    const optional = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
     const line: RequestLogLine = {
       requestId: request.context?.awsRequestId ?? 'local',
       ...(state?.apiRequestId === undefined ? {} : { apiRequestId: state.apiRequestId }),
-      outcome: facts.outcome,
+      outcome,
       status: result.statusCode as RequestLogLine['status'],
-      source: issued?.source ?? facts.source ?? 'none',
+      source: source ?? 'none',
+      route: routeOf(request.event),
       coldStart,
       durationMs: Math.round((performance.now() - (state?.startedAt ?? performance.now())) * 100) / 100,
-      ...(issued === undefined ? {} : { emailHash: emailHashForLog(issued.email, issued.logHashKey) }),
-      ...(detail === undefined ? {} : { detail }),
+      ...optional,
     };
     coldStart = false;
     log(formatRequestLog(line, new Date(now()).toISOString()));
@@ -111,8 +112,8 @@ export function enrollmentBoundary(
     after(request) {
       const response = request.response;
       if (response === null || response === undefined) throw new Error('the handler returned no response');
-      const { issued, ...result } = response;
-      request.response = finish(request, result, { outcome: 'issued', issued });
+      const { log: facts, ...result } = response;
+      request.response = finish(request, result, facts ?? { outcome: 'issued' });
     },
     onError(request) {
       const origin = request.internal.boundary?.origin;

@@ -23,9 +23,15 @@ export type ReasonCode =
   | 'key_invalid'
   | 'jwks_unavailable'
   | 'introspection_unavailable'
+  | 'malformed_body'
+  | 'token_mismatch'
+  | 'token_too_old'
+  | 'already_reported'
+  | 'policy_unavailable'
+  | 'rate_limited'
   | 'internal_error';
 
-export type ErrorStatus = 401 | 403 | 405 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 405 | 409 | 429 | 500 | 503;
 
 /** Which credential a request was judged by. */
 export type SessionSource = 'bearer' | 'cookie' | 'introspection';
@@ -61,6 +67,12 @@ export abstract class EnrollmentError extends Error {
   }
 }
 
+/** A request the contract refuses as such (the outcome route's body, a token issued too long ago): 400. */
+export class BadRequestError extends EnrollmentError {
+  override readonly name = 'BadRequestError';
+  readonly status = 400;
+}
+
 /** No verified session: 401. */
 export class UnauthorizedError extends EnrollmentError {
   override readonly name = 'UnauthorizedError';
@@ -73,6 +85,15 @@ export class ForbiddenError extends EnrollmentError {
   readonly status = 403;
 }
 
+/** This token's outcome was recorded before: 409. */
+export class AlreadyReportedError extends EnrollmentError {
+  override readonly name = 'AlreadyReportedError';
+  readonly status = 409;
+  constructor(reason: ReasonCode = 'already_reported', detail?: string, options?: EnrollmentErrorOptions) {
+    super(reason, detail, options);
+  }
+}
+
 /** Misconfiguration, e.g. the secret does not hold an RSA private key: 500. */
 export class MisconfigurationError extends EnrollmentError {
   override readonly name = 'MisconfigurationError';
@@ -83,6 +104,22 @@ export class MisconfigurationError extends EnrollmentError {
 export class DependencyUnavailableError extends EnrollmentError {
   override readonly name = 'DependencyUnavailableError';
   readonly status = 503;
+}
+
+/**
+ * The policy state store was slow, unreachable or refused the call: the token route fails open, the
+ * outcome route answers 503 with Retry-After. The message is value-free (`timeout`, an error name).
+ */
+export class PolicyStoreUnavailableError extends EnrollmentError {
+  override readonly name = 'PolicyStoreUnavailableError';
+  readonly status = 503;
+  constructor(reason: ReasonCode = 'policy_unavailable', detail?: string, options?: EnrollmentErrorOptions) {
+    super(reason, detail, options);
+  }
+  /** What went wrong, for the log line. */
+  get detail(): string {
+    return this.message;
+  }
 }
 
 /** Anything unexpected (a bug, not a refusal): 500, with the original error as its cause. */

@@ -2,6 +2,8 @@
 // Authorization values and the cookies. Header names are matched case-insensitively (REST events
 // keep them as the client sent them); sizes are capped before anything is parsed.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { OUTCOME_PATH } from '../../contract/http.ts';
+import type { RouteName } from './request-log.ts';
 
 export const MAX_AUTHORIZATION_BYTES = 8 * 1024;
 export const MAX_COOKIE_HEADER_BYTES = 16 * 1024;
@@ -66,6 +68,15 @@ export function readEnrollmentRequest(event: ProxyEventHeaders): EnrollmentReque
     cookies: oversized ? parseCookies([]) : parseCookies(cookieHeaders),
     oversized,
   };
+}
+
+/**
+ * The outcome route is any path ending in its segment (a custom domain's base path or a stage may
+ * precede it); every other path is the token route, as before the outcome route existed.
+ */
+export function routeOf(event: Pick<APIGatewayProxyEvent, 'path' | 'resource'> | undefined): RouteName {
+  const paths = [event?.resource, event?.path];
+  return paths.some((path) => typeof path === 'string' && path.endsWith(OUTCOME_PATH)) ? 'outcome' : 'token';
 }
 
 export function parseCookies(cookieHeaders: readonly string[]): CookieJar {

@@ -2,6 +2,7 @@
 import {
   ALLOWED_METHODS,
   ERROR_BODIES as CONTRACT_ERROR_BODIES,
+  ENROLLMENT_SKIP_HEADER,
   NO_STORE_HEADERS,
   PREFLIGHT_HEADERS,
   RETRY_AFTER_SECONDS,
@@ -36,14 +37,38 @@ export function tokenResponse(
   return jsonResponse(200, JSON.stringify({ email, token }), origin, allowedOrigins);
 }
 
+/** `204 No Content`: an outcome recorded, or (with a reason) the policy skipping this user. */
+export function noContentResponse(
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+  skipReason?: string,
+): ProxyResult {
+  const { 'Content-Type': _noBody, ...headers } = SECURITY_HEADERS;
+  return {
+    statusCode: 204,
+    headers: {
+      ...headers,
+      ...corsHeaders(origin, allowedOrigins),
+      ...(skipReason === undefined ? {} : { [ENROLLMENT_SKIP_HEADER]: skipReason }),
+    },
+    body: '',
+  };
+}
+
+/** A 429 or 503 says when to retry: `retryAfterSeconds` when known, else the contract's default. */
 export function errorResponse(
   status: ErrorStatus,
   origin: string | undefined,
   allowedOrigins: readonly string[],
+  retryAfterSeconds?: number,
 ): ProxyResult {
   const response = jsonResponse(status, ERROR_BODIES[status], origin, allowedOrigins);
   if (status === 405) response.headers.Allow = ALLOWED_METHODS;
-  if (status === 503) response.headers['Retry-After'] = RETRY_AFTER_SECONDS;
+  if (status === 429 || status === 503)
+    response.headers['Retry-After'] =
+      retryAfterSeconds === undefined
+        ? RETRY_AFTER_SECONDS
+        : String(Math.max(1, Math.ceil(retryAfterSeconds)));
   return response;
 }
 

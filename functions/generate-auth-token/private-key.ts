@@ -1,7 +1,7 @@
 // Turns the secret's text into the OwnID signing key. OwnID hands out PKCS#1 PEM; PKCS#8 works
 // too, bare or as JSON {"privateKey", "kid"}. Copy-paste damage is repaired; anything that is not
 // an RSA private key of at least 2048 bits is refused with a reason that never quotes the value.
-import { createHash, createPrivateKey, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { encodeTokenHeader, type TokenSigningKey } from './enrollment-token.ts';
 import { PrivateKeyFormatError } from './errors.ts';
 import { isJsonObject } from './json-object.ts';
@@ -13,6 +13,8 @@ export interface OwnIdPrivateKey extends TokenSigningKey {
   readonly modulusBits: number;
   /** HMAC key for hashing emails in logs: derived from the private key, so stable across instances and secret. */
   readonly logHashKey: KeyObject;
+  /** The public half: the outcome route checks that a reported token is one we signed. */
+  readonly publicKey: KeyObject;
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
@@ -121,5 +123,12 @@ export async function importOwnIdPrivateKey(secretString: string): Promise<OwnId
       .update(keyObject.export({ type: 'pkcs1', format: 'der' }))
       .digest(),
   );
-  return Object.freeze({ keyObject, kid, encodedHeader: encodeTokenHeader(kid), modulusBits, logHashKey });
+  return Object.freeze({
+    keyObject,
+    kid,
+    encodedHeader: encodeTokenHeader(kid),
+    modulusBits,
+    logHashKey,
+    publicKey: createPublicKey(keyObject),
+  });
 }

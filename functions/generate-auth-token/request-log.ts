@@ -1,10 +1,15 @@
 // One structured JSON line per request, written straight to stdout so it stays top-level JSON
 // under Lambda's JSON log format and CloudWatch metric filters can match `$.outcome`.
 // It never holds a token, a cookie, a key or a raw email.
-import { createHmac, type KeyObject } from 'node:crypto';
 import type { ErrorStatus, ReasonCode, SessionSource } from './errors.ts';
+import type { EnrollmentOutcome, SkipReason } from './policy/prompt-policy.ts';
+import type { PolicyStatus } from './policy/token-gate.ts';
 
-export type Outcome = 'issued' | 'preflight' | ReasonCode;
+/** What became of the request: `issued`, `skipped` (with `skipReason`), `outcome_recorded` (with `reported`), a refusal's reason code. */
+export type Outcome = 'issued' | 'skipped' | 'outcome_recorded' | 'preflight' | ReasonCode;
+
+/** Which route answered. */
+export type RouteName = 'token' | 'outcome';
 
 export interface RequestLogLine {
   /** Lambda's request id. */
@@ -17,13 +22,18 @@ export interface RequestLogLine {
   readonly coldStart: boolean;
   readonly durationMs: number;
   readonly emailHash?: string;
+  readonly route?: RouteName;
+  /** Token route: whether the policy store took part (`applied`), is not configured, or failed open. */
+  readonly policy?: PolicyStatus;
+  readonly skipReason?: SkipReason;
+  /** Outcome route: the outcome the page reported. */
+  readonly reported?: EnrollmentOutcome;
+  /** Outcome route: whether the store recorded it (false without a table, and for `ineligible`). */
+  readonly stored?: boolean;
+  /** Length of the reported `detail` (OwnID's message may quote an email: never logged itself). */
+  readonly detailLength?: number;
   /** A short, value-free description for operators (e.g. what is wrong with the secret). */
   readonly detail?: string;
-}
-
-/** A keyed hash of the email: finds one user's lines without the address ever being logged. */
-export function emailHashForLog(email: string, logHashKey: KeyObject): string {
-  return createHmac('sha256', logHashKey).update(email).digest('base64url').slice(0, 22);
 }
 
 export type LogSink = (line: string) => void;

@@ -10,6 +10,7 @@ import {
   type EnrollmentResult,
   enrollmentBoundary,
   enrollmentRequestOf,
+  type LogFacts,
 } from '../../functions/generate-auth-token/enrollment-boundary.ts';
 import {
   DependencyUnavailableError,
@@ -17,8 +18,7 @@ import {
   UnauthorizedError,
 } from '../../functions/generate-auth-token/errors.ts';
 import { tokenResponse } from '../../functions/generate-auth-token/http-response.ts';
-import type { IssuedToken } from '../../functions/generate-auth-token/issue-enrollment-token.ts';
-import { emailHashForLog } from '../../functions/generate-auth-token/request-log.ts';
+import { userHash } from '../../functions/generate-auth-token/policy/user-hash.ts';
 import { lambdaContext, restEvent } from '../support/events.ts';
 
 const ORIGIN = 'https://app.example.com';
@@ -123,17 +123,17 @@ describe('enrollmentBoundary: errors thrown by the handler', () => {
 
 describe('enrollmentBoundary: a successful handler', () => {
   const logHashKey = createSecretKey(Buffer.alloc(32, 7));
-  const issued: IssuedToken = {
-    email: 'ada@example.com',
-    token: 'h.p.s',
+  const issued = { email: 'ada@example.com', token: 'h.p.s' };
+  const facts: LogFacts = {
+    outcome: 'issued',
     source: 'introspection',
-    logHashKey,
+    emailHash: userHash('ada@example.com', logHashKey),
   };
 
   it("hands the handler the parsed request, answers with the handler's response and logs the email's keyed hash", async () => {
     const handler = vi.fn(async (event: EnrollmentEvent) => {
       const request = enrollmentRequestOf(event);
-      return { ...tokenResponse(issued.email, issued.token, request.origin, [ORIGIN]), issued };
+      return { ...tokenResponse(issued.email, issued.token, request.origin, [ORIGIN]), log: facts };
     });
     const fn = withBoundary(handler);
     const response = await fn.invoke(post({ Origin: ORIGIN, Cookie: 'sid=abc' }));
@@ -143,7 +143,7 @@ describe('enrollmentBoundary: a successful handler', () => {
       origin: ORIGIN,
       authorization: [],
     });
-    // What was issued is for the log line only: API Gateway gets statusCode, headers and body.
+    // The log facts are for the log line only: API Gateway gets statusCode, headers and body.
     expect(Object.keys(response).sort()).toEqual(['body', 'headers', 'statusCode']);
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual({ email: 'ada@example.com', token: 'h.p.s' });
@@ -155,13 +155,14 @@ describe('enrollmentBoundary: a successful handler', () => {
       outcome: 'issued',
       status: 200,
       source: 'introspection',
-      emailHash: emailHashForLog('ada@example.com', logHashKey),
+      route: 'token',
+      emailHash: userHash('ada@example.com', logHashKey),
     });
     expect(line.emailHash).toMatch(/^[\w-]{22}$/);
     expect(fn.lines.join('\n')).not.toContain('ada@example.com');
   });
 
-  it('a response without issued facts is logged as issued with source none and no hash; only the first line is a cold start', async () => {
+  it('a response without log facts is logged as issued with source none and no hash; only the first line is a cold start', async () => {
     const fn = withBoundary(async () => ({ statusCode: 200, headers: {}, body: '{}' }));
     await fn.invoke(post());
     await fn.invoke(post());

@@ -13,6 +13,7 @@ import {
   type IssueDependencies,
   issueEnrollmentToken,
 } from '../../functions/generate-auth-token/issue-enrollment-token.ts';
+import { userHash } from '../../functions/generate-auth-token/policy/user-hash.ts';
 import { importOwnIdPrivateKey } from '../../functions/generate-auth-token/private-key.ts';
 import { createSessionVerifier } from '../../functions/generate-auth-token/session/verify-session.ts';
 import { restEvent } from '../support/events.ts';
@@ -43,6 +44,7 @@ function deps(overrides: Partial<IssueDependencies> = {}): IssueDependencies {
 describe('issueEnrollmentToken', () => {
   it("returns the session's email and source and a token signed with the key at the injected clock", async () => {
     const issued = await issueEnrollmentToken(request, deps());
+    if (issued.kind !== 'issued') throw new Error(`expected a token, got ${issued.kind}`);
     expect(issued).toMatchObject({ email: 'ada@example.com', source: 'bearer' });
     const [header = '', payload = '', signature = ''] = issued.token.split('.');
     const signed = Buffer.from(`${header}.${payload}`);
@@ -54,8 +56,10 @@ describe('issueEnrollmentToken', () => {
       iat: NOW_MS / 1000,
       exp: NOW_MS / 1000 + config.token.ttlSeconds,
     });
-    // The log-hash key travels with the result: the core itself never hashes or logs the email.
-    expect(issued.logHashKey.type).toBe('secret');
+    // The user's keyed hash travels with the result, for the log line and the policy: never the email.
+    const key = await importOwnIdPrivateKey(ownIdKey.pkcs1Pem);
+    expect(issued.userHash).toBe(userHash('ada@example.com', key.logHashKey));
+    expect(issued).not.toHaveProperty('policy');
   });
 
   it('hands the request to the session verifier and passes its refusal through without reading the key', async () => {

@@ -63,6 +63,8 @@ describe('corsHeaders', () => {
     expect(corsHeaders('https://app.example.com', allowed)).toEqual({
       'Access-Control-Allow-Origin': 'https://app.example.com',
       'Access-Control-Allow-Credentials': 'true',
+      // The page may read why it was skipped and when to retry.
+      'Access-Control-Expose-Headers': 'Enrollment-Skip, Retry-After',
       Vary: 'Origin',
     });
     for (const origin of [

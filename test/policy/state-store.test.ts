@@ -2,7 +2,7 @@
 // the whole item returned, the once-only marker, the TTL attribute, two users apart, reset.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AlreadyReportedError } from '../../functions/generate-auth-token/policy/policy-errors.ts';
+import { AlreadyReportedError } from '../../functions/generate-auth-token/errors.ts';
 import {
   DAY_SECONDS,
   DEFAULT_POLICY_SETTINGS,

@@ -3,7 +3,9 @@
 // Snooze and pause are stored as the time of the event, not as an end time, so a changed setting
 // applies at once to every user (e.g. POLICY_SNOOZE_DAYS=0 ends every snooze).
 
-export type AfterEnrolled = 'other-devices' | 'stop';
+import { type AfterEnrolled, SETTINGS } from '../../../contract/settings.ts';
+
+export type { AfterEnrolled };
 
 export interface PolicySettings {
   /** After a `cancelled`, skip the user for this many days. */
@@ -20,14 +22,14 @@ export interface PolicySettings {
   readonly afterEnrolled: AfterEnrolled;
 }
 
-// TODO(merge): derive from the settings table in the contract module (one home for defaults and ranges).
+/** The settings table's defaults (contract/settings.ts), the one home of every policy default. */
 export const DEFAULT_POLICY_SETTINGS: PolicySettings = Object.freeze({
-  snoozeDays: 14,
-  maxDeclines: 3,
-  rolloutPercent: 100,
-  maxTokensPerHour: 20,
-  maxFailures: 3,
-  afterEnrolled: 'other-devices',
+  snoozeDays: SETTINGS.policySnoozeDays.default,
+  maxDeclines: SETTINGS.policyMaxDeclines.default,
+  rolloutPercent: SETTINGS.policyRolloutPercent.default,
+  maxTokensPerHour: SETTINGS.policyMaxTokensPerHour.default,
+  maxFailures: SETTINGS.policyMaxFailures.default,
+  afterEnrolled: SETTINGS.policyAfterEnrolled.default,
 });
 
 export const ENROLLMENT_OUTCOMES = ['enrolled', 'cancelled', 'failed', 'ineligible'] as const;

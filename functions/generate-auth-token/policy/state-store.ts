@@ -10,7 +10,8 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { AlreadyReportedError, PolicyStoreUnavailableError } from './policy-errors.ts';
+import { SETTINGS } from '../../../contract/settings.ts';
+import { AlreadyReportedError, PolicyStoreUnavailableError } from '../errors.ts';
 import {
   DAY_SECONDS,
   failurePause,
@@ -22,7 +23,7 @@ import {
   type UserPolicyState,
 } from './prompt-policy.ts';
 
-export const DEFAULT_STORE_TIMEOUT_MS = 300;
+export const DEFAULT_STORE_TIMEOUT_MS: number = SETTINGS.policyStoreTimeoutMs.default;
 /** Idle users disappear a year after their last write (the table's TTL attribute is `expiresAt`). */
 export const USER_STATE_TTL_SECONDS = 365 * DAY_SECONDS;
 /** Markers only need to outlive the 15 minutes in which a token's outcome is accepted. */
@@ -50,6 +51,8 @@ export interface PolicyStore {
   readState(userHash: string): Promise<UserPolicyState | undefined>;
   /** Forgets the user's policy state (declines, snooze, pause, enrolment, counts). */
   resetState(userHash: string): Promise<void>;
+  /** One cheap read (a key no user has): opens the connection at cold start. */
+  warmUp(): Promise<void>;
 }
 
 /**
@@ -157,7 +160,9 @@ export function createPolicyStore(options: PolicyStoreOptions): PolicyStore {
       return await operation(signal);
     } catch (error) {
       if (error instanceof AlreadyReportedError) throw error;
-      throw new PolicyStoreUnavailableError(failureDetail(error, signal), { cause: error });
+      throw new PolicyStoreUnavailableError('policy_unavailable', failureDetail(error, signal), {
+        cause: error,
+      });
     }
   }
 
@@ -266,6 +271,14 @@ export function createPolicyStore(options: PolicyStoreOptions): PolicyStore {
           },
         );
         return output.Item === undefined ? undefined : readUserState(output.Item);
+      });
+    },
+
+    async warmUp() {
+      await withDeadline(async (signal) => {
+        await client.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'warmup#' } } }), {
+          abortSignal: signal,
+        });
       });
     },
 

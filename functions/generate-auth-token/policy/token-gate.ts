@@ -1,7 +1,7 @@
 // The token route's policy step: rollout from the hash alone (no I/O), then one store call, then
 // the decision. A slow or failing store fails open: enrollment is a convenience, the session
 // check is the security. Without a table only the rollout applies (it needs no state).
-import { PolicyStoreUnavailableError } from './policy-errors.ts';
+import { PolicyStoreUnavailableError } from '../errors.ts';
 import { decidePrompt, isInRollout, type PolicySettings, type PromptDecision } from './prompt-policy.ts';
 import type { PolicyStore } from './state-store.ts';
 
