@@ -8,6 +8,7 @@ import {
   type PlatformFamily,
 } from '../../contract/funnel.ts';
 import type { EnrollmentOutcome, SkipReason } from './policy/prompt-policy.ts';
+import type { RequestLogLine } from './request-log.ts';
 
 export {
   FUNNEL_DIMENSION as DIMENSION,
@@ -44,6 +45,23 @@ export interface FunnelFacts {
   /** The state store was slow or down for this request (the token route failed open, or the outcome route answered 503). */
   readonly policyStoreFailed?: boolean | undefined;
   readonly platform: PlatformFamily;
+}
+
+/**
+ * What a request line counts, read from the line itself, so the metrics can never disagree with the
+ * log: the token route's issued / skipped / rate_limited, the outcome route's recorded outcome, and
+ * a store that failed (open on the token route, 503 on the outcome route).
+ */
+export function funnelFactsOf(line: RequestLogLine, platform: PlatformFamily): FunnelFacts {
+  const policyStoreFailed = line.policy === 'unavailable' || line.outcome === 'policy_unavailable';
+  let funnel: FunnelStep | undefined;
+  if (line.outcome === 'issued') funnel = { step: 'issued' };
+  else if (line.outcome === 'rate_limited') funnel = { step: 'limited' };
+  else if (line.outcome === 'skipped' && line.skipReason !== undefined)
+    funnel = { step: 'skipped', reason: line.skipReason };
+  else if (line.outcome === 'outcome_recorded' && line.reported !== undefined)
+    funnel = { step: 'outcome', outcome: line.reported };
+  return { funnel, policyStoreFailed, platform };
 }
 
 interface MetricDirective {

@@ -141,7 +141,8 @@ describe('docs/runbook.md: the alarms', () => {
       );
       expect(p.Threshold).toBe(Number(threshold));
       const periodSeconds = periods === undefined ? Number(minutes) * 60 : 300;
-      for (const metric of metrics) if (metric.MetricStat) expect(metric.MetricStat.Period).toBe(periodSeconds);
+      for (const metric of metrics)
+        if (metric.MetricStat) expect(metric.MetricStat.Period).toBe(periodSeconds);
       expect(p.EvaluationPeriods).toBe(periods === undefined ? 1 : Number(periods));
     }
     for (const alarm of alarms.filter((candidate) => candidate.properties.Metrics === undefined)) {
