@@ -56,7 +56,8 @@ function alarmProps(template: Template, id: string) {
     logicalId.includes(id),
   );
   expect(found, id).toHaveLength(1);
-  return (found[0]?.[1] as { Properties: Record<string, unknown> }).Properties;
+  const [, resource] = found[0] ?? [];
+  return (resource as { Properties: Record<string, unknown> }).Properties;
 }
 
 interface AlarmQuery {
