@@ -14,6 +14,7 @@ const SLOW_TESTS = [
   'test/dev/npm-start.test.ts',
   'test/dev/function-host.test.ts',
   'test/dev/local-server.test.ts',
+  'test/dev/local-server-policy.test.ts',
   'test/hardening/load.test.ts',
   'test/hardening/handler.property.test.ts',
   'test/hardening/faults.test.ts',

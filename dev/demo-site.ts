@@ -51,6 +51,7 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   '/demo/demo.css': { file: 'demo.css', type: 'text/css; charset=utf-8' },
   '/demo/login.js': { file: 'login.js', type: 'text/javascript; charset=utf-8' },
   '/demo/welcome.js': { file: 'welcome.js', type: 'text/javascript; charset=utf-8' },
+  '/demo/policy-panel.js': { file: 'policy-panel.js', type: 'text/javascript; charset=utf-8' },
   '/demo/ownid-stand-in.js': { file: 'ownid-stand-in.js', type: 'text/javascript; charset=utf-8' },
   '/demo/ownid-sdk-loader.js': { file: 'ownid-sdk-loader.js', type: 'text/javascript; charset=utf-8' },
 };
@@ -85,6 +86,28 @@ function sharedTokenMatches(sent: string | string[] | undefined, expected: strin
   if (typeof sent !== 'string') return false;
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(sent), digest(expected));
+}
+
+export type DemoSession = SessionInfo & { readonly kind: string; readonly cookie: string };
+
+/** The demo session of a request (its cookie, checked the demo's way), or undefined. */
+export function demoSessionReader(
+  options: Pick<DemoSiteOptions, 'settings' | 'issuer' | 'opaqueSessions'>,
+): (req: IncomingMessage) => Promise<DemoSession | undefined> {
+  const { settings, issuer, opaqueSessions } = options;
+  return async (req) => {
+    const cookies = requestCookies(req);
+    if (settings.devSession === 'jwt' && issuer !== undefined) {
+      const token = cookies[JWT_SESSION_COOKIE];
+      const session = token === undefined ? undefined : await issuer.read(token);
+      return session && { ...session, kind: 'jwt', cookie: JWT_SESSION_COOKIE };
+    }
+    if (settings.devSession === 'opaque') {
+      const session = opaqueSessions.get(cookies[OPAQUE_SESSION_COOKIE]);
+      return session && { ...session, kind: 'opaque', cookie: OPAQUE_SESSION_COOKIE };
+    }
+    return undefined;
+  };
 }
 
 export function createDemoSite(options: DemoSiteOptions): DemoRoute {
@@ -131,21 +154,7 @@ export function createDemoSite(options: DemoSiteOptions): DemoRoute {
     return origin !== undefined && !ownOrigins.includes(origin);
   };
 
-  async function currentSession(
-    req: IncomingMessage,
-  ): Promise<(SessionInfo & { kind: string; cookie: string }) | undefined> {
-    const cookies = requestCookies(req);
-    if (settings.devSession === 'jwt' && issuer !== undefined) {
-      const token = cookies[JWT_SESSION_COOKIE];
-      const session = token === undefined ? undefined : await issuer.read(token);
-      return session && { ...session, kind: 'jwt', cookie: JWT_SESSION_COOKIE };
-    }
-    if (settings.devSession === 'opaque') {
-      const session = opaqueSessions.get(cookies[OPAQUE_SESSION_COOKIE]);
-      return session && { ...session, kind: 'opaque', cookie: OPAQUE_SESSION_COOKIE };
-    }
-    return undefined;
-  }
+  const currentSession = demoSessionReader(options);
 
   const expireCookie = (name: string) => `${name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
 

@@ -1,6 +1,7 @@
-// The local server's routing: the endpoint path goes to the function as API Gateway would send it
-// (per-client limit, body cap, REST proxy event, 502/504 as API Gateway answers them); every other
-// path goes to the demo site. The server itself only listens and starts things.
+// The local server's routing: the function's two paths (the token endpoint and the outcome route) go
+// to the function as API Gateway would send them (one per-client limit, body cap, REST proxy event,
+// 502/504 as API Gateway answers them); `/dev/` goes to the demo's policy panel; every other path
+// goes to the demo site. The server itself only listens and starts things.
 import { randomUUID } from 'node:crypto';
 import {
   type IncomingMessage,
@@ -11,9 +12,13 @@ import {
 import type { DemoRoute } from './demo-site.ts';
 import { type FunctionHost, InvocationError } from './function-host.ts';
 import { BodyTooLargeError, jsonReply, type Reply, readBody, send } from './http-reply.ts';
+import type { DevRoute } from './policy-panel.ts';
 import { BAD_GATEWAY, fromProxyResult, toRestEvent } from './rest-event.ts';
 
 export const ENDPOINT_PATH = '/generate-auth-token';
+/** The outcome route: a sibling of the token path at the API root, as the stack deploys it. */
+export const OUTCOME_PATH = '/enrollment-outcome';
+const FUNCTION_PATHS: ReadonlySet<string> = new Set([ENDPOINT_PATH, OUTCOME_PATH]);
 
 export interface RateLimiter {
   readonly retryAfterSeconds: number;
@@ -22,7 +27,9 @@ export interface RateLimiter {
 
 export interface LocalRouterOptions {
   readonly demoSite: DemoRoute;
-  /** API Gateway's throttling, as a per-client limit on the endpoint; undefined turns it off. */
+  /** The local server's own `/dev/` endpoints (the demo's policy panel). @default - none */
+  readonly devRoute?: DevRoute | undefined;
+  /** API Gateway's throttling, as one per-client limit on both function paths; undefined turns it off. */
   readonly endpointLimiter: RateLimiter | undefined;
   /** A separate limit on `/demo/login`; undefined turns it off. */
   readonly loginLimiter: RateLimiter | undefined;
@@ -35,14 +42,15 @@ export interface LocalRouterOptions {
 export type LocalRoute = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function createLocalRouter(options: LocalRouterOptions): LocalRoute {
-  const { demoSite, loginLimiter } = options;
+  const { demoSite, devRoute, loginLimiter } = options;
   const invokeEndpoint = endpointInvoker(options);
   return async (req, res) => {
     const target = req.url ?? '/';
-    // Exactly the endpoint path, as sent: `//x/generate-auth-token`, `http://host/generate-auth-token`
+    // Exactly a function path, as sent: `//x/generate-auth-token`, `http://host/generate-auth-token`
     // or `/a/../generate-auth-token` are other paths (URL parsing would make them this one).
-    if (target.split('?', 1)[0] === ENDPOINT_PATH) {
-      await invokeEndpoint(req, res);
+    const path = target.split('?', 1)[0] as string;
+    if (FUNCTION_PATHS.has(path)) {
+      await invokeEndpoint(req, res, path);
       return;
     }
     const requestUrl = URL.parse(target, 'http://local.invalid');
@@ -58,14 +66,19 @@ export function createLocalRouter(options: LocalRouterOptions): LocalRoute {
       send(res, tooManyRequests(loginLimiter.retryAfterSeconds));
       return;
     }
-    const reply = await demoSite(req, requestUrl);
+    const reply =
+      (devRoute !== undefined && requestUrl.pathname.startsWith('/dev/')
+        ? await devRoute(req, requestUrl)
+        : undefined) ?? (await demoSite(req, requestUrl));
     send(res, reply ?? jsonReply(404, { message: 'Not Found' }));
   };
 }
 
-function endpointInvoker(options: LocalRouterOptions): LocalRoute {
+function endpointInvoker(
+  options: LocalRouterOptions,
+): (req: IncomingMessage, res: ServerResponse, resource: string) => Promise<void> {
   const { endpointLimiter, maxBodyBytes, functionStarted, invoke } = options;
-  return async (req, res) => {
+  return async (req, res, resource) => {
     // API Gateway's usage-plan throttling stands in here as a per-client limit.
     if (
       endpointLimiter !== undefined &&
@@ -93,13 +106,13 @@ function endpointInvoker(options: LocalRouterOptions): LocalRoute {
     const requestId = randomUUID();
     const event = toRestEvent({
       method: req.method ?? 'GET',
-      url: req.url ?? ENDPOINT_PATH,
+      url: req.url ?? resource,
       rawHeaders: req.rawHeaders,
       body,
       sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
       requestId,
       requestTimeEpoch: Date.now(),
-      resource: ENDPOINT_PATH,
+      resource,
     });
     let response = BAD_GATEWAY;
     try {

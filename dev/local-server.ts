@@ -1,11 +1,13 @@
 // The local server: listens, works out the settings (dev mode when nothing is configured: a dev
-// OwnID key and a dev session issuer), starts the built Lambda bundle and the demo site, and hands
-// every request to the router (dev/local-router.ts), which sends the endpoint path to the function.
+// OwnID key, a dev session issuer and an embedded state store), starts the built Lambda bundle and
+// the demo site, and hands every request to the router (dev/local-router.ts), which sends the
+// function's paths to the function.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDevSessionIssuer, type DevSessionIssuer, OpaqueSessionStore } from './demo-sessions.ts';
-import { createDemoSite, ownIdSdkSettings } from './demo-site.ts';
+import { createDemoSite, demoSessionReader, ownIdSdkSettings } from './demo-site.ts';
 import { type DevFiles, ensureDevFiles, publicJwkOf, readPrivateKey } from './dev-files.ts';
 import { type FunctionHost, startFunction } from './function-host.ts';
 import { jsonReply, send } from './http-reply.ts';
@@ -18,9 +20,12 @@ import {
   resolveLocalSettings,
   usesDevKey,
   usesDevSession,
+  usesEmbeddedStateStore,
 } from './local-settings.ts';
+import { createPolicyPanel } from './policy-panel.ts';
+import { type EmbeddedStateStore, startEmbeddedStateStore } from './state-store-local.ts';
 
-export { ENDPOINT_PATH } from './local-router.ts';
+export { ENDPOINT_PATH, OUTCOME_PATH } from './local-router.ts';
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
 const projectRoot = resolve(import.meta.dirname, '..');
@@ -59,6 +64,8 @@ export interface LocalServer {
   /** Set when dev mode made or used files. */
   readonly devFiles: DevFiles | undefined;
   readonly sdk: { readonly appId: string | undefined; readonly sdkUrl: string | undefined };
+  /** The embedded state store (dynalite), when no ENROLLMENT_STATE_TABLE is configured. */
+  readonly embeddedStore: EmbeddedStateStore | undefined;
   close(): Promise<void>;
 }
 
@@ -103,6 +110,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       : undefined;
   const sdk = ownIdSdkSettings(env);
   const opaqueSessions = new OpaqueSessionStore();
+  // Started while the server binds its port; awaited (or closed) below.
+  const embeddedStoreStarting = usesEmbeddedStateStore(env) ? startEmbeddedStateStore() : undefined;
+  embeddedStoreStarting?.catch(() => undefined);
 
   // The server listens before the function starts: its cold start fetches the dev JWKS from here.
   // Demo routes answer as soon as they exist; the endpoint waits for the cold start to finish.
@@ -139,13 +149,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     await routeRequest(req, res);
   };
 
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => {
-      server.off('error', rejectListen);
-      resolveListen();
+  try {
+    await new Promise<void>((resolveListen, rejectListen) => {
+      server.once('error', rejectListen);
+      server.listen(options.port ?? DEFAULT_PORT, host, () => {
+        server.off('error', rejectListen);
+        resolveListen();
+      });
     });
-  });
+  } catch (error) {
+    await (await embeddedStoreStarting?.catch(() => undefined))?.close();
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const displayHost =
     host === '0.0.0.0' || host === '::' || host === ''
@@ -165,13 +180,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   let fn: FunctionHost | undefined;
   let settings: LocalSettings;
+  let embeddedStore: EmbeddedStateStore | undefined;
+  let panelClient: DynamoDBClient | undefined;
   try {
+    embeddedStore = await embeddedStoreStarting;
     settings = resolveLocalSettings({
       env,
       callbackBase,
       ownOrigins,
       sessionMode,
       devKeyPath: devFiles?.ownidKeyPath ?? '',
+      embeddedStore,
     });
     let issuer: DevSessionIssuer | undefined;
     if (settings.devSession === 'jwt' && devFiles !== undefined) {
@@ -193,9 +212,27 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     });
     const functionEnv = { ...settings.functionEnv };
     if (keyFile !== undefined) functionEnv.OWNID_PRIVATE_KEY_FILE = resolve(cwd, keyFile);
+    panelClient = embeddedStore?.client ?? configuredStoreClient(functionEnv);
+    const readSession = demoSessionReader({ settings, issuer, opaqueSessions });
+    const devRoute = createPolicyPanel({
+      store:
+        panelClient === undefined
+          ? undefined
+          : {
+              client: panelClient,
+              tableName: functionEnv.ENROLLMENT_STATE_TABLE ?? '',
+              label:
+                embeddedStore === undefined ? 'the configured table' : 'the embedded dynalite (in memory)',
+            },
+      keyFile: functionEnv.OWNID_PRIVATE_KEY_FILE,
+      sessionEmail: async (req) => (await readSession(req))?.email,
+      ownOrigins,
+      functionEnv,
+    });
 
     routeRequest = createLocalRouter({
       demoSite,
+      devRoute,
       endpointLimiter,
       loginLimiter,
       maxBodyBytes,
@@ -215,6 +252,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     markSiteReady();
     server.closeAllConnections();
     await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+    if (panelClient !== embeddedStore?.client) panelClient?.destroy();
+    await (embeddedStore ?? (await embeddedStoreStarting?.catch(() => undefined)))?.close();
     throw error;
   }
 
@@ -225,12 +264,35 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     settings,
     devFiles,
     sdk,
+    embeddedStore,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
       await fn?.close();
+      if (panelClient !== embeddedStore?.client) panelClient?.destroy();
+      await embeddedStore?.close();
     },
   };
+}
+
+/** A client on the store the user configured, for the demo panel: the function's endpoint, region and credentials. */
+function configuredStoreClient(functionEnv: Readonly<Record<string, string>>): DynamoDBClient | undefined {
+  if ((functionEnv.ENROLLMENT_STATE_TABLE ?? '').trim() === '') return undefined;
+  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = functionEnv;
+  return new DynamoDBClient({
+    region: functionEnv.AWS_REGION,
+    endpoint: functionEnv.AWS_ENDPOINT_URL_DYNAMODB,
+    ...(AWS_ACCESS_KEY_ID && AWS_SECRET_ACCESS_KEY
+      ? {
+          credentials: {
+            accessKeyId: AWS_ACCESS_KEY_ID,
+            secretAccessKey: AWS_SECRET_ACCESS_KEY,
+            sessionToken: AWS_SESSION_TOKEN,
+          },
+        }
+      : {}),
+    maxAttempts: 2,
+  });
 }
 
 function publicJwkFromFile(path: string): Record<string, string> | undefined {

@@ -1,8 +1,10 @@
 // Which settings the function gets when the local server runs it. Real settings (env or `.env`, the
 // names of docs/contract.md, Settings) are passed through untouched; what is missing is filled by dev mode:
 // no key -> the dev OwnID key file; no session source -> the dev session issuer (or, in the opaque
-// demo, the server's own session endpoint). The function sees ordinary configuration either way.
+// demo, the server's own session endpoint); no state table -> the embedded store (dynalite). The
+// function sees ordinary configuration either way.
 import { DEV_SESSION_AUDIENCE, JWT_SESSION_COOKIE, OPAQUE_SESSION_COOKIE } from './demo-sessions.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './state-store-local.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 export type DemoSessionMode = 'jwt' | 'opaque';
@@ -28,6 +30,8 @@ export interface LocalSettings {
   /** One line per session source, for the startup output. */
   readonly sessionSources: readonly string[];
   readonly keySource: string;
+  /** Where the policy state lives, for the startup output. */
+  readonly stateStore: string;
   readonly allowedOrigins: readonly string[];
   readonly token: { readonly profile: string; readonly issuer: string; readonly audience: string };
 }
@@ -40,6 +44,8 @@ export interface SettingsInput {
   readonly ownOrigins: readonly string[];
   readonly sessionMode: DemoSessionMode;
   readonly devKeyPath: string;
+  /** The embedded store started for this run (when ENROLLMENT_STATE_TABLE is not set). */
+  readonly embeddedStore?: { readonly endpoint: string; readonly tableName: string } | undefined;
 }
 
 const has = (env: Env, name: string) => (env[name] ?? '').trim() !== '';
@@ -50,6 +56,50 @@ export function usesDevKey(env: Env): boolean {
 
 export function usesDevSession(env: Env): boolean {
   return !SESSION_VARIABLES.some((name) => has(env, name));
+}
+
+/** The function's store deadline with the embedded store, unless POLICY_STORE_TIMEOUT_MS is set. */
+export const EMBEDDED_STORE_TIMEOUT_MS = '1500';
+
+/** True when no state table is configured: dev mode then runs the embedded store. */
+export function usesEmbeddedStateStore(env: Env): boolean {
+  return !has(env, 'ENROLLMENT_STATE_TABLE');
+}
+
+const isLoopbackUrl = (text: string | undefined) => {
+  const host = URL.parse(text ?? '')?.hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+};
+
+/**
+ * The state store's settings: the embedded one's, or the configured ones as they are. A store on this
+ * machine gets a region and credentials when none are set (a local store accepts any; the SDK wants some).
+ */
+function stateStoreSettings(input: SettingsInput, functionEnv: Record<string, string>): string {
+  const { env, embeddedStore } = input;
+  if (embeddedStore !== undefined) {
+    functionEnv.ENROLLMENT_STATE_TABLE = embeddedStore.tableName;
+    functionEnv.AWS_ENDPOINT_URL_DYNAMODB = embeddedStore.endpoint;
+    // dynalite answers from the server's own thread, between the demo's requests: on a busy laptop
+    // the production 300 ms would fail open (or 503) now and then, and the demo would not show the policy.
+    if (!has(env, 'POLICY_STORE_TIMEOUT_MS')) functionEnv.POLICY_STORE_TIMEOUT_MS = EMBEDDED_STORE_TIMEOUT_MS;
+  }
+  const table = functionEnv.ENROLLMENT_STATE_TABLE;
+  if (table === undefined || table.trim() === '')
+    return 'none (ENROLLMENT_STATE_TABLE is not set): no policy';
+  const endpoint = functionEnv.AWS_ENDPOINT_URL_DYNAMODB;
+  if (isLoopbackUrl(endpoint)) {
+    if (!has(env, 'AWS_REGION')) functionEnv.AWS_REGION = LOCAL_REGION;
+    if (!has(env, 'AWS_ACCESS_KEY_ID')) {
+      functionEnv.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
+      functionEnv.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
+      delete functionEnv.AWS_SESSION_TOKEN;
+    }
+  }
+  if (embeddedStore !== undefined) {
+    return `embedded dynalite ${endpoint}, table ${table} (in memory: forgotten when the server stops)`;
+  }
+  return `table ${table} at ${endpoint ?? `DynamoDB in ${env.AWS_REGION ?? 'the default region'}`}`;
 }
 
 export function parseSessionMode(value: string | undefined): DemoSessionMode {
@@ -127,5 +177,7 @@ export function resolveLocalSettings(input: SettingsInput): LocalSettings {
     audience: env.TOKEN_AUDIENCE?.trim() || fallback,
   };
 
-  return { functionEnv, devSession, devKey, sessionSources, keySource, allowedOrigins, token };
+  const stateStore = stateStoreSettings(input, functionEnv);
+
+  return { functionEnv, devSession, devKey, sessionSources, keySource, stateStore, allowedOrigins, token };
 }

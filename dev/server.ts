@@ -10,6 +10,7 @@ import {
   DEFAULT_PORT,
   ENDPOINT_PATH,
   type LocalServer,
+  OUTCOME_PATH,
   startLocalServer,
 } from './local-server.ts';
 import { parseSessionMode } from './local-settings.ts';
@@ -49,9 +50,11 @@ function describe(server: LocalServer, cwd: string, dotEnv: string | undefined):
     'OwnID passkey enrollment: local server',
     `  Demo site        ${url}/`,
     `  Endpoint         POST ${url}${ENDPOINT_PATH}  (the Lambda bundle dist/functions/generate-auth-token/index.mjs, one REST proxy event per request)`,
+    `  Outcome route    POST ${url}${OUTCOME_PATH}  (the same bundle)`,
     `  Settings         ${dotEnv === undefined ? 'environment only (no .env)' : `environment + ${show(dotEnv)}`}`,
     `  Session source   ${settings.sessionSources.join('\n                   ')}`,
     `  Signing key      ${settings.devKey && devFiles !== undefined ? `dev OwnID key ${show(devFiles.ownidKeyPath)} (OwnID itself will not accept its tokens)` : settings.keySource}`,
+    `  State store      ${settings.stateStore}`,
     `  Allowed origins  ${settings.allowedOrigins.join(', ')}`,
     `  OwnID SDK        ${sdk.sdkUrl === undefined ? 'offline stand-in (/demo/ownid-stand-in.js); set OWNID_APP_ID to load the real SDK' : `${sdk.sdkUrl} (app ${sdk.appId})`}`,
   ];

@@ -3,6 +3,9 @@
 (() => {
   const $ = (id) => document.getElementById(id);
   const ENDPOINT = '/generate-auth-token';
+  const OUTCOME_ENDPOINT = '/enrollment-outcome';
+  const standIn = document.body.dataset.sdk !== 'ownid';
+  const policyPanel = () => window.DemoPolicyPanel?.refresh();
 
   const decodePart = (part) => {
     const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
@@ -12,30 +15,63 @@
 
   const STATUS_MEANING = {
     200: 'a token was issued',
+    204: 'the policy says not now',
     401: 'no valid session: the snippet skips quietly',
     403: 'refused (email not verified, or a foreign Origin)',
     405: 'wrong method',
-    429: 'throttled',
+    409: 'this token was reported already',
+    429: 'over the per-user limit, or throttled',
     500: 'misconfigured (see the server log)',
     503: 'a dependency is down (see the server log)',
   };
 
-  // Demo instrumentation only: watch the snippet's request to show status and claims.
+  const REPORT_MEANING = {
+    204: 'recorded',
+    400: 'refused: malformed, or the token is too old',
+    401: 'no valid session',
+    403: 'refused: not our token, or not this user',
+    409: 'already reported',
+    503: 'the state store is down: not recorded',
+  };
+
+  const outcomeReported = (status, body) => {
+    $('panel-report').textContent =
+      `POST ${OUTCOME_ENDPOINT} {"outcome": "${body.outcome ?? '?'}"} → ${status} (${REPORT_MEANING[status] ?? 'unexpected'})`;
+    policyPanel();
+  };
+
+  const requestBody = (init) => {
+    try {
+      return JSON.parse(String(init?.body ?? '{}'));
+    } catch {
+      return {};
+    }
+  };
+
+  // Demo instrumentation only: watch the snippet's requests to show status, claims and the report.
   const pageFetch = window.fetch.bind(window);
   window.fetch = async (input, init) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url, location.href);
-    const watched = url.origin === location.origin && url.pathname === ENDPOINT;
+    const sameOrigin = url.origin === location.origin;
+    const watched = sameOrigin && url.pathname === ENDPOINT;
+    const report = sameOrigin && url.pathname === OUTCOME_ENDPOINT;
     let response;
     try {
       response = await pageFetch(input, init);
     } catch (error) {
       if (watched) $('panel-endpoint').textContent = `POST ${ENDPOINT} → network error`;
+      if (report) $('panel-report').textContent = `POST ${OUTCOME_ENDPOINT} → network error`;
       throw error;
     }
+    if (report) outcomeReported(response.status, requestBody(init));
     if (watched) {
       const status = response.status;
+      const skip =
+        status === 204 ? `: Enrollment-Skip ${response.headers.get('Enrollment-Skip') ?? '(none)'}` : '';
       $('panel-endpoint').textContent =
-        `POST ${ENDPOINT} → ${status} (${STATUS_MEANING[status] ?? 'unexpected'})`;
+        `POST ${ENDPOINT} → ${status} (${STATUS_MEANING[status] ?? 'unexpected'}${skip})`;
+      // The token request is counted in the user's hour window.
+      policyPanel();
       if (status === 200) {
         response
           .clone()
@@ -73,7 +109,9 @@
       key === 'error' && value instanceof Error ? `${value.name}: ${value.message}` : value,
     );
 
+  let skipReason;
   const onEvent = (event) => {
+    if (event.type === 'skipped') skipReason = event.reason;
     const item = document.createElement('li');
     item.textContent = `${new Date().toLocaleTimeString()}  ${describeEvent(event)}`;
     $('panel-events').append(item);
@@ -83,19 +121,40 @@
     endpoint: ENDPOINT,
     onEvent,
     // The real SDK loads from OwnID's CDN; the stand-in is already there.
-    sdkWaitMs: document.body.dataset.sdk === 'ownid' ? 10_000 : 3000,
+    sdkWaitMs: standIn ? 3000 : 10_000,
+    // The stand-in makes no passkey, so it needs no platform authenticator: many desktop browsers have
+    // none and would be skipped as `ineligible` before any step of the journey could be seen.
+    checkEligibility: !standIn,
   };
+
+  const describeDevice = async () => {
+    let available = false;
+    try {
+      available = !!(await PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable());
+    } catch {}
+    $('panel-device').dataset.platformAuthenticator = String(available);
+    $('panel-device').textContent = available
+      ? 'has a platform authenticator (fingerprint, face or screen lock): eligible'
+      : standIn
+        ? 'no platform authenticator. The real SDK mode skips such a device (ineligible); the stand-in makes no passkey, so the demo asks anyway (checkEligibility: false).'
+        : 'no platform authenticator: the snippet skips this device (ineligible) and reports it; nothing is asked.';
+  };
+  describeDevice();
 
   const run = (start) => {
     $('panel-outcome').textContent = 'running…';
+    skipReason = undefined;
     start().then((outcome) => {
-      $('panel-outcome').textContent = outcome;
+      $('panel-outcome').textContent = skipReason ? `${outcome} (${skipReason})` : outcome;
+      document.body.dataset.skipReason = skipReason ?? '';
       document.body.dataset.outcome = outcome;
+      policyPanel();
     });
   };
 
   const reset = () => {
     $('panel-endpoint').textContent = 'not called yet';
+    $('panel-report').textContent = 'not sent yet';
     $('panel-claims').textContent = '-';
     $('panel-checks').textContent = '-';
     delete document.body.dataset.outcome;
@@ -128,6 +187,7 @@
     }
     run(() => window.OwnIDEnroll.runPendingEnrollment(options));
   };
+  policyPanel();
   start();
 
   $('run-again').addEventListener('click', () => {

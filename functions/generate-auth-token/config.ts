@@ -216,6 +216,14 @@ export function parseTokenConfig(env: Env): TokenConfig {
   return Object.freeze(token);
 }
 
+/** The POLICY_* settings and the table alone: operator tools show a user's state under them. */
+export function parsePolicyConfig(env: Env): PolicyConfig {
+  const reader = envReader(env);
+  const policy = readPolicyConfig(reader);
+  if (reader.problems.length > 0) throw reader.configError();
+  return Object.freeze(policy);
+}
+
 export function parseConfig(env: Env): Config {
   const reader = envReader(env);
   const { problems, fail, text, list, integer, url } = reader;

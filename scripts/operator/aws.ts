@@ -36,10 +36,23 @@ export async function locateKeySecret(lookup: SecretLookup, io: OperatorIo): Pro
   const fromEnv = io.env.OWNID_PRIVATE_KEY_SECRET_ID?.trim();
   if (fromEnv) return { secretId: fromEnv, source: 'OWNID_PRIVATE_KEY_SECRET_ID' };
 
+  const { value, source } = await stackOutput(SECRET_OUTPUT, '--secret-id <id>', lookup, io);
+  return { secretId: value, source };
+}
+
+/**
+ * One output of the deployed stack: from cdk-outputs.json when present (or named), else from
+ * CloudFormation. `flag` is the option that bypasses the lookup, for the operator's next step.
+ */
+export async function stackOutput(
+  outputKey: string,
+  flag: string,
+  lookup: Pick<SecretLookup, 'stack' | 'outputsFile'>,
+  io: OperatorIo,
+): Promise<{ readonly value: string; readonly source: string }> {
   const outputsPath = resolve(io.cwd, lookup.outputsFile ?? DEFAULT_OUTPUTS_FILE);
   if (lookup.outputsFile !== undefined || existsSync(outputsPath)) {
-    const secretId = secretFromOutputsFile(outputsPath, lookup.stack);
-    return { secretId, source: outputsPath };
+    return { value: outputFromFile(outputsPath, outputKey, flag, lookup.stack), source: outputsPath };
   }
 
   const stack = lookup.stack ?? DEFAULT_STACK_NAME;
@@ -51,23 +64,23 @@ export async function locateKeySecret(lookup: SecretLookup, io: OperatorIo): Pro
   } catch (error) {
     if (error instanceof Error && /does not exist/.test(error.message)) {
       throw new OperatorError(
-        `stack "${stack}" was not found in ${await regionOf(client)}: pass --secret-id <id> (the PrivateKeySecretId output), --stack <name>, or set AWS_REGION`,
+        `stack "${stack}" was not found in ${await regionOf(client)}: pass ${flag} (the ${outputKey} output), --stack <name>, or set AWS_REGION`,
       );
     }
     throw awsFailure('CloudFormation DescribeStacks', error);
   } finally {
     client.destroy();
   }
-  const secretId = outputs.find((output) => output.OutputKey === SECRET_OUTPUT)?.OutputValue;
-  if (secretId === undefined) {
+  const value = outputs.find((output) => output.OutputKey === outputKey)?.OutputValue;
+  if (value === undefined) {
     throw new OperatorError(
-      `stack "${stack}" has no ${SECRET_OUTPUT} output: is it this project's stack? Pass --secret-id <id>`,
+      `stack "${stack}" has no ${outputKey} output: is it this project's stack? Pass ${flag}`,
     );
   }
-  return { secretId, source: `stack ${stack}` };
+  return { value, source: `stack ${stack}` };
 }
 
-function secretFromOutputsFile(path: string, stack: string | undefined): string {
+function outputFromFile(path: string, outputKey: string, flag: string, stack: string | undefined): string {
   let outputs: unknown;
   try {
     outputs = JSON.parse(readFileSync(path, 'utf8'));
@@ -75,8 +88,7 @@ function secretFromOutputsFile(path: string, stack: string | undefined): string 
     throw new OperatorError(`cannot read the stack outputs in ${path} (missing or not JSON)`);
   }
   const stacks = Object.entries(typeof outputs === 'object' && outputs !== null ? outputs : {}).filter(
-    ([, values]) =>
-      typeof values === 'object' && values !== null && typeof values[SECRET_OUTPUT] === 'string',
+    ([, values]) => typeof values === 'object' && values !== null && typeof values[outputKey] === 'string',
   ) as [string, Record<string, string>][];
   const chosen =
     stack !== undefined
@@ -87,10 +99,10 @@ function secretFromOutputsFile(path: string, stack: string | undefined): string 
   if (chosen === undefined) {
     const names = stacks.map(([name]) => name).join(', ') || 'none';
     throw new OperatorError(
-      `${path} has no ${SECRET_OUTPUT} output${stack === undefined ? '' : ` for stack "${stack}"`} (stacks with one: ${names}); pass --stack <name> or --secret-id <id>`,
+      `${path} has no ${outputKey} output${stack === undefined ? '' : ` for stack "${stack}"`} (stacks with one: ${names}); pass --stack <name> or ${flag}`,
     );
   }
-  return chosen[1][SECRET_OUTPUT] as string;
+  return chosen[1][outputKey] as string;
 }
 
 /** A client for the secret's own region when the id is an ARN (Secrets Manager answers only there). */

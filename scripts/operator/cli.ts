@@ -1,4 +1,4 @@
-// Operator tools behind `npm run key:put | key:check | token:inspect | smoke`. Each command is a
+// Operator tools behind `npm run key:put | key:check | token:inspect | policy:show | policy:reset | smoke`. Each command is a
 // function of (arguments, io) returning an exit code; this entry wires it to the process.
 import {
   EXIT_FAILED,
@@ -11,6 +11,7 @@ import {
 } from './io.ts';
 import { KEY_CHECK_USAGE, keyCheck } from './key-check.ts';
 import { KEY_PUT_USAGE, keyPut } from './key-put.ts';
+import { POLICY_RESET_USAGE, POLICY_SHOW_USAGE, policyReset, policyShow } from './policy-state.ts';
 import { SMOKE_USAGE, smoke } from './smoke.ts';
 import { TOKEN_INSPECT_USAGE, tokenInspect } from './token-inspect.ts';
 
@@ -18,6 +19,8 @@ export const OPERATOR_COMMANDS: Readonly<Record<string, { run: OperatorCommand; 
   'key:put': { run: keyPut, usage: KEY_PUT_USAGE },
   'key:check': { run: keyCheck, usage: KEY_CHECK_USAGE },
   'token:inspect': { run: tokenInspect, usage: TOKEN_INSPECT_USAGE },
+  'policy:show': { run: policyShow, usage: POLICY_SHOW_USAGE },
+  'policy:reset': { run: policyReset, usage: POLICY_RESET_USAGE },
   smoke: { run: smoke, usage: SMOKE_USAGE },
 };
 

@@ -1,6 +1,6 @@
 // What the local server hands the function: real settings untouched, dev mode only for what is missing.
 import { describe, expect, it } from 'vitest';
-import { parseSessionMode, resolveLocalSettings } from '../../dev/local-settings.ts';
+import { parseSessionMode, resolveLocalSettings, usesEmbeddedStateStore } from '../../dev/local-settings.ts';
 
 const input = {
   callbackBase: 'http://127.0.0.1:3000',
@@ -76,6 +76,57 @@ describe('resolveLocalSettings', () => {
         env: { SESSION_JWT_ISSUER: 'https://login.example.com' },
       }),
     ).toThrow(/opaque/);
+  });
+});
+
+describe('the state store settings', () => {
+  const embeddedStore = { endpoint: 'http://127.0.0.1:45678', tableName: 'enrollment-state-local' };
+
+  it('points the function at the embedded store, with a region and local credentials when none are set', () => {
+    expect(usesEmbeddedStateStore({})).toBe(true);
+    const settings = resolveLocalSettings({ ...input, env: {}, embeddedStore });
+    expect(settings.functionEnv).toMatchObject({
+      ENROLLMENT_STATE_TABLE: 'enrollment-state-local',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:45678',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POLICY_STORE_TIMEOUT_MS: '1500',
+    });
+    expect(settings.stateStore).toMatch(
+      /^embedded dynalite http:\/\/127\.0\.0\.1:45678, table enrollment-state-local/,
+    );
+  });
+
+  it('keeps credentials and a region that are set (a Secrets Manager key still needs them)', () => {
+    const env = {
+      OWNID_PRIVATE_KEY_SECRET_ID: 'ownid/key',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'session',
+    };
+    const settings = resolveLocalSettings({ ...input, env, embeddedStore });
+    expect(settings.functionEnv).toMatchObject(env);
+  });
+
+  it('passes a configured table through untouched; a loopback endpoint gets local credentials', () => {
+    const env = { ENROLLMENT_STATE_TABLE: 'mine', AWS_ENDPOINT_URL_DYNAMODB: 'http://localhost:8000' };
+    expect(usesEmbeddedStateStore(env)).toBe(false);
+    const settings = resolveLocalSettings({ ...input, env });
+    expect(settings.functionEnv).toMatchObject({
+      ...env,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_REGION: 'us-east-1',
+    });
+    expect(settings.stateStore).toBe('table mine at http://localhost:8000');
+  });
+
+  it('leaves a table in AWS alone: no local credentials', () => {
+    const env = { ENROLLMENT_STATE_TABLE: 'prod-like', AWS_REGION: 'eu-west-1' };
+    const settings = resolveLocalSettings({ ...input, env });
+    expect(settings.functionEnv.AWS_ACCESS_KEY_ID).toBeUndefined();
+    expect(settings.stateStore).toBe('table prod-like at DynamoDB in eu-west-1');
   });
 });
 

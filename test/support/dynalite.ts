@@ -3,18 +3,16 @@
 // client is the real AWS SDK v3 client, so every call goes through signing, HTTP and parsing.
 
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
 import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStateTable, localDynamoClient, startDynalite } from '../../dev/state-store-local.ts';
 
-type DynaliteFactory = (options?: {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}) => Server;
-const dynalite: DynaliteFactory = createRequire(import.meta.url)('dynalite');
+export {
+  createStateTable,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localDynamoClient,
+} from '../../dev/state-store-local.ts';
 
 export interface LocalDynamo {
   /** Talks to dynalite through the proxy (what hang() and down() act on). */
@@ -35,36 +33,6 @@ export interface LocalDynamo {
 /** A fresh user key shaped like the function's keyed hash (22 base64url characters). */
 export const randomUserHash = () => randomBytes(16).toString('base64url').slice(0, 22);
 
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const LOCAL_REGION = 'us-east-1';
-
-/** The client a test uses: the production client's attempts and timeouts, pointed at `endpoint`. */
-export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    region: LOCAL_REGION,
-    endpoint,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
-  });
-}
-
-/**
- * The table as the stack makes it: partition key `pk` (S) only, on-demand. dynalite has no
- * UpdateTimeToLive (and never expires items), so TTL on `expiresAt` exists only in the stack.
- */
-export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
-}
-
 function listen(server: { listen(port: number, host: string, cb: () => void): unknown; address(): unknown }) {
   return new Promise<number>((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
@@ -72,15 +40,9 @@ function listen(server: { listen(port: number, host: string, cb: () => void): un
 }
 
 export async function startLocalDynamo(tableName = 'enrollment-state'): Promise<LocalDynamo> {
-  const store = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  // Requests still being answered (e.g. one a test gave up on): stop() waits for them, as
-  // closing dynalite's database under them throws from inside dynalite.
-  let inFlight = 0;
-  store.on('request', (_request, response) => {
-    inFlight++;
-    response.on('close', () => inFlight--);
-  });
-  const storePort = await listen(store);
+  // Its close() waits for requests still being answered (e.g. one a test gave up on).
+  const store = await startDynalite();
+  const storePort = store.port;
 
   let hanging = false;
   const sockets = new Set<Socket>();
@@ -132,8 +94,7 @@ export async function startLocalDynamo(tableName = 'enrollment-state'): Promise<
       client.destroy();
       directClient.destroy();
       await closeProxy();
-      for (let waited = 0; inFlight > 0 && waited < 2000; waited += 10) await delay(10);
-      await new Promise<void>((resolve) => store.close(() => resolve()));
+      await store.close();
     },
   };
 }
