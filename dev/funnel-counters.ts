@@ -2,6 +2,7 @@
 // from the same Embedded Metric Format members of the function's log lines (its worker's stdout).
 // Only the sets CloudWatch would total are read: the dimensionless one, and the outcome and skip
 // reason ones. Nothing here parses a line it does not understand: such lines are skipped.
+import type { IncomingMessage } from 'node:http';
 import { FUNNEL_DIMENSION, FUNNEL_METRIC } from '../contract/funnel.ts';
 
 export interface FunnelSnapshot {
@@ -93,4 +94,16 @@ export function createFunnelCounters(): FunnelCounters {
       };
     },
   };
+}
+
+export const FUNNEL_PATH = '/dev/funnel';
+
+/** `GET /dev/funnel`: the counters as JSON (counts only, nothing per user); other paths go to `next`. */
+export function withFunnelRoute<R>(
+  counters: FunnelCounters,
+  reply: (snapshot: FunnelSnapshot) => R,
+  next: (req: IncomingMessage, url: URL) => Promise<R | undefined>,
+): (req: IncomingMessage, url: URL) => Promise<R | undefined> {
+  return async (req, url) =>
+    url.pathname === FUNNEL_PATH && req.method === 'GET' ? reply(counters.snapshot()) : next(req, url);
 }
