@@ -50,6 +50,11 @@ export interface LocalServerOptions {
   readonly maxBodyBytes?: number;
   /** Per-client-IP limit, counted apart for the endpoint and for the demo login; false turns it off. @default 60 per minute each */
   readonly rateLimit?: { readonly requests: number; readonly windowMs: number } | false;
+  /**
+   * Start the embedded state store when ENROLLMENT_STATE_TABLE is not set; false runs the function
+   * without a store (no policy), e.g. for a load test of the store-off path. @default true
+   */
+  readonly embeddedStateStore?: boolean;
   /** The function's stdout, line by line (its JSON request log). @default - written to process.stdout */
   readonly onFunctionLog?: (line: string) => void;
   readonly bundlePath?: string;
@@ -112,7 +117,10 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const sdk = ownIdSdkSettings(env);
   const opaqueSessions = new OpaqueSessionStore();
   // Started while the server binds its port; awaited (or closed) below.
-  const embeddedStoreStarting = usesEmbeddedStateStore(env) ? startEmbeddedStateStore() : undefined;
+  const embeddedStoreStarting =
+    options.embeddedStateStore !== false && usesEmbeddedStateStore(env)
+      ? startEmbeddedStateStore()
+      : undefined;
   embeddedStoreStarting?.catch(() => undefined);
 
   // The server listens before the function starts: its cold start fetches the dev JWKS from here.

@@ -10,6 +10,8 @@ const server = await startLocalServer({
   host: '127.0.0.1',
   env: process.env,
   rateLimit: false,
+  // The store-off path (a bench run would pass the per-user hourly limit at once).
+  embeddedStateStore: false,
   onFunctionLog: () => {
     functionLogLines += 1;
   },

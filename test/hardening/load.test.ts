@@ -95,6 +95,8 @@ beforeAll(async () => {
     env: stand.env,
     cwd,
     rateLimit: false,
+    // The store-off path: with the policy, the per-user hourly limit would answer most requests 429.
+    embeddedStateStore: false,
     onFunctionLog: (line) => {
       functionLog.lines += 1;
       if (functionLog.problems.length < 20) functionLog.problems.push(...audit.findProblems([line]));
