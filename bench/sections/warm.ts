@@ -7,8 +7,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { SignJWT } from 'jose';
+import { startLocalDynamo } from '../../test/support/dynalite.ts';
 import { lambdaContext } from '../../test/support/events.ts';
-import { ALLOWED_ORIGIN } from '../../test/support/stand.ts';
+import { ALLOWED_ORIGIN, issuerSession } from '../../test/support/stand.ts';
 import {
   createPeerApp,
   loadSession,
@@ -50,6 +51,7 @@ export const CASE = {
   joseJwt8: 'JWT: jose SignJWT, 8 in flight (per op)',
   handlerBearer: 'handler: generic-issuer JWT, bearer',
   handlerCognito: 'handler: Cognito ID token, Amplify cookie',
+  handlerPolicy: 'handler: generic-issuer JWT, bearer, policy store on loopback dynalite',
   handlerOpaque: 'handler: opaque session cookie via the site endpoint, cache off',
   handlerOpaqueCached: 'handler: opaque session cookie via the site endpoint, 5 s cache',
   peerDirect: 'peer: session lookup + jwt.sign(PEM string)',
@@ -175,6 +177,30 @@ export async function measureWarm(
         throw new Error(`the opaque-session handler answered ${result.statusCode}`);
     }
 
+    // The policy path: the same bearer route with the state table on loopback. Many users in turn, so
+    // none reaches the hourly limit; each request after a user's first is the two-call repeat shape.
+    const dynamo = await startLocalDynamo('bench-policy');
+    const policyEnv = {
+      ENROLLMENT_STATE_TABLE: dynamo.tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      POLICY_MAX_TOKENS_PER_HOUR: '1000',
+    };
+    const withPolicy = await importBundle(bundlePath, { ...stand.env, ...policyEnv }, 'policy');
+    for (const name of Object.keys(policyEnv)) delete process.env[name];
+    const exp = Math.floor(Date.now() / 1000) + 3 * 3600;
+    const policySessions = await Promise.all(
+      Array.from({ length: 64 }, (_, i) => issuerSession(stand, { email: `bench-${i}@example.com`, exp })),
+    );
+    let policyTurn = 0;
+    const invokePolicy = () => {
+      const session = policySessions[policyTurn++ % policySessions.length];
+      return withPolicy(
+        proxyEvent({ ...bearerHeaders(stand), Authorization: `Bearer ${session}` }),
+        lambdaContext(),
+      );
+    };
+    if (!is200(await invokePolicy())) throw new Error('the policy handler did not issue a token');
+
     const projectHttp = await listen(
       handlerServer(async (event, context) => {
         handlerRequests += 1;
@@ -210,6 +236,7 @@ export async function measureWarm(
         { name: CASE.joseJwt8, run: joseJwt, concurrency: 8 },
         { name: CASE.handlerBearer, run: () => invoke(projectHeaders), check: is200 },
         { name: CASE.handlerCognito, run: () => invoke(amplifyCookieHeaders(stand)), check: is200 },
+        { name: CASE.handlerPolicy, run: invokePolicy, check: is200 },
         { name: CASE.handlerOpaque, run: invokeOpaque(opaque), check: is200 },
         { name: CASE.handlerOpaqueCached, run: invokeOpaque(opaqueCached), check: is200 },
         { name: CASE.peerDirect, run: peerDirect, check: (result) => result !== undefined },
@@ -231,7 +258,7 @@ export async function measureWarm(
       },
     );
     client.close();
-    await Promise.all([projectHttp.close(), peerHttp.close(), site.close()]);
+    await Promise.all([projectHttp.close(), peerHttp.close(), site.close(), dynamo.stop()]);
     const callsDuringLoad = stand.secretsManager.calls.length - callsBefore - callsAtInit - opaqueInitCalls;
 
     const byName = new Map(cases.map((c) => [c.name, c]));
@@ -241,6 +268,7 @@ export async function measureWarm(
     for (const c of cases) ratios[c.name] = ratio(c, floor);
     ratios['JWT: jose / node:crypto'] = ratio(get(CASE.joseJwt), get(CASE.nodeJwt));
     ratios['HTTP: peer / project'] = ratio(get(CASE.httpPeer), get(CASE.httpProject));
+    ratios['policy: store on / off'] = ratio(get(CASE.handlerPolicy), get(CASE.handlerBearer));
 
     // Key cache: a second instance with a 1 s cache, driven for a few seconds.
     const shortTtl = await keyCachePeriods(stand, bundlePath, 1, 3_500);

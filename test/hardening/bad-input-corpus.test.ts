@@ -38,6 +38,7 @@ import {
 import { expectContractResponse, expectIssuedFor, requestLogLine } from '../support/hardening-assertions.ts';
 import { ecKey, publicJwk, rsaKey } from '../support/keys.ts';
 import { LogAudit, spyOnProcessOutput } from '../support/log-audit.ts';
+import { outcomeTokenIssuerFor } from '../support/outcome-tokens.ts';
 import {
   ALLOWED_ORIGIN,
   CLIENT_ID,
@@ -72,7 +73,7 @@ interface Case {
   readonly request: (kit: Kit) => EventOptions | Promise<EventOptions>;
   /** For events API Gateway would never build (null maps, numbers). */
   readonly rawEvent?: (event: APIGatewayProxyEvent) => void;
-  readonly status: 200 | 204 | 401 | 403 | 405;
+  readonly status: 200 | 204 | 400 | 401 | 403 | 405;
   readonly outcome: Outcome | readonly Outcome[];
   /** The email a 200 must carry. */
   readonly email?: string;
@@ -148,6 +149,141 @@ const LOOK_ALIKE_EMAILS: readonly Case[] = [
   status: 403,
   outcome: 'email_invalid',
 }));
+
+// --- The outcome route (no table here: it verifies and logs only) --------------------------------
+const outcomeReport = (body: unknown, headers: Record<string, string> = {}): EventOptions => ({
+  path: '/enrollment-outcome',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+/** An enrollment token as the function signs it, for `email`, by `key` (ours unless given). */
+const enrollmentToken = async (email: string, key = rsaKey('ownid'), issuedAtMs = Date.now()) =>
+  (await outcomeTokenIssuerFor(key)).issue(email, issuedAtMs);
+const OUTCOME_ROUTE: Case[] = [
+  {
+    name: 'outcome: body is not JSON',
+    request: (k) => outcomeReport('{"outcome":', { Authorization: `Bearer ${k.ada}` }),
+    status: 400,
+    outcome: 'malformed_body',
+  },
+  {
+    name: 'outcome: body is a JSON array',
+    request: (k) => outcomeReport([{ outcome: 'enrolled' }], { Authorization: `Bearer ${k.ada}` }),
+    status: 400,
+    outcome: 'malformed_body',
+  },
+  {
+    name: 'outcome: outcome "__proto__"',
+    request: (k) =>
+      outcomeReport('{"outcome":"__proto__","token":"a.b.c"}', { Authorization: `Bearer ${k.ada}` }),
+    status: 400,
+    outcome: 'malformed_body',
+  },
+  {
+    name: 'outcome: outcome only on the prototype',
+    request: (k) =>
+      outcomeReport('{"__proto__":{"outcome":"ineligible"}}', { Authorization: `Bearer ${k.ada}` }),
+    status: 400,
+    outcome: 'malformed_body',
+  },
+  {
+    name: 'outcome: body over 4096 bytes',
+    request: (k) =>
+      outcomeReport({ outcome: 'ineligible', pad: 'é'.repeat(2100) }, { Authorization: `Bearer ${k.ada}` }),
+    status: 400,
+    outcome: 'malformed_body',
+  },
+  {
+    name: 'outcome: valid body, no session',
+    request: async () => outcomeReport({ outcome: 'enrolled', token: await enrollmentToken(ADA) }),
+    status: 401,
+    outcome: 'no_session',
+  },
+  {
+    name: "outcome: ada's session reports bob's token",
+    request: async (k) =>
+      outcomeReport(
+        { outcome: 'cancelled', token: await enrollmentToken('bob@example.com') },
+        {
+          Authorization: `Bearer ${k.ada}`,
+        },
+      ),
+    status: 403,
+    outcome: 'token_mismatch',
+  },
+  {
+    name: 'outcome: token signed by an attacker key',
+    request: async (k) =>
+      outcomeReport(
+        { outcome: 'enrolled', token: await enrollmentToken(ADA, k.attacker) },
+        {
+          Authorization: `Bearer ${k.ada}`,
+        },
+      ),
+    status: 403,
+    outcome: 'token_mismatch',
+  },
+  {
+    name: 'outcome: alg none token',
+    request: (k) =>
+      outcomeReport(
+        {
+          outcome: 'enrolled',
+          token: unsignedJwt({ alg: 'none', typ: 'JWT' }, { sub: ADA, iat: nowSeconds() }),
+        },
+        {
+          Authorization: `Bearer ${k.ada}`,
+        },
+      ),
+    status: 403,
+    outcome: 'token_mismatch',
+  },
+  {
+    name: 'outcome: the session JWT itself as the token',
+    request: (k) =>
+      outcomeReport({ outcome: 'enrolled', token: k.ada }, { Authorization: `Bearer ${k.ada}` }),
+    status: 403,
+    outcome: 'token_mismatch',
+  },
+  {
+    name: 'outcome: our token, issued 16 minutes ago',
+    request: async (k) =>
+      outcomeReport(
+        { outcome: 'failed', token: await enrollmentToken(ADA, undefined, Date.now() - 16 * 60_000) },
+        {
+          Authorization: `Bearer ${k.ada}`,
+        },
+      ),
+    status: 400,
+    outcome: 'token_too_old',
+  },
+  {
+    name: 'outcome: our token for this user, recorded (no table: verified and logged)',
+    request: async (k) =>
+      outcomeReport(
+        { outcome: 'enrolled', token: await enrollmentToken(ADA) },
+        {
+          Authorization: `Bearer ${k.ada}`,
+          Origin: ALLOWED_ORIGIN,
+        },
+      ),
+    status: 204,
+    outcome: 'outcome_recorded',
+  },
+  {
+    name: 'outcome: cookie session from a foreign origin',
+    request: async (k) =>
+      outcomeReport(
+        { outcome: 'enrolled', token: await enrollmentToken(ADA) },
+        {
+          Cookie: `app_session=${k.ada}`,
+          Origin: EVIL_ORIGIN,
+        },
+      ),
+    status: 403,
+    outcome: 'origin_not_allowed',
+  },
+];
 
 const CASES: readonly Case[] = [
   // --- Authorization header: schemes and spacing -------------------------------------------
@@ -1406,6 +1542,7 @@ const CASES: readonly Case[] = [
   ...ES256_SIGNATURE_LENGTHS,
   ...COOKIE_BYTES,
   ...LOOK_ALIKE_EMAILS,
+  ...OUTCOME_ROUTE,
 ];
 
 let stand: Stand;
@@ -1487,7 +1624,7 @@ describe('bad-input corpus through the handler', () => {
     if (c.status === 200) {
       await expectIssuedFor(result, c.email ?? '<missing email in case>', stand.ownIdKey.pkcs1Pem);
       expect(result.body).not.toContain('bob@');
-    } else {
+    } else if (c.status !== 204) {
       expect(line).not.toHaveProperty('emailHash');
     }
   });

@@ -8,9 +8,11 @@ import { restEvent } from './events.ts';
 import type { TestFunction } from './scenario.ts';
 
 export const STATUS_BODIES: Readonly<Record<number, unknown>> = {
+  400: { message: 'Bad Request' },
   401: { message: 'Unauthorized' },
   403: { message: 'Forbidden' },
   405: { message: 'Method Not Allowed' },
+  409: { message: 'Conflict' },
   429: { message: 'Too Many Requests' },
   500: { message: 'Internal Server Error' },
   503: { message: 'Service Unavailable' },

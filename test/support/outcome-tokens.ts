@@ -10,7 +10,7 @@ import {
   importOwnIdPrivateKey,
   type OwnIdPrivateKey,
 } from '../../functions/generate-auth-token/private-key.ts';
-import { rsaKey } from './keys.ts';
+import { type RsaTestKey, rsaKey } from './keys.ts';
 
 export function tokenConfig(profile: TokenProfile = 'default'): TokenConfig {
   return {
@@ -32,8 +32,12 @@ export interface OutcomeTokenIssuer {
   issue(email: string, nowMs: number, profile?: TokenProfile, jti?: string): string;
 }
 
-export async function outcomeTokenIssuer(name = 'ownid'): Promise<OutcomeTokenIssuer> {
-  const key = await importOwnIdPrivateKey(rsaKey(name).pkcs1Pem);
+export function outcomeTokenIssuer(name = 'ownid'): Promise<OutcomeTokenIssuer> {
+  return outcomeTokenIssuerFor(rsaKey(name));
+}
+
+export async function outcomeTokenIssuerFor(rsa: Pick<RsaTestKey, 'pkcs1Pem'>): Promise<OutcomeTokenIssuer> {
+  const key = await importOwnIdPrivateKey(rsa.pkcs1Pem);
   return {
     key,
     publicKey: createPublicKey(key.keyObject),
