@@ -13,6 +13,7 @@ import { defineConfig } from 'vitest/config';
 const SLOW_TESTS = [
   'test/browser/**',
   'test/dev/demo-journey.test.ts',
+  'test/dev/demo-funnel.test.ts',
   'test/dev/npm-start.test.ts',
   'test/dev/function-host.test.ts',
   'test/dev/local-server.test.ts',
@@ -26,6 +27,7 @@ const SLOW_TESTS = [
   'test/function/handler-secrets-manager-failures.test.ts',
   'test/web-snippet/bundle-size.test.ts',
   'test/cdk/enrollment-token-stack.test.ts',
+  'test/cdk/enrollment-funnel.test.ts',
   'test/operator/**',
   'test/packages/*-package.test.ts',
 ];

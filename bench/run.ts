@@ -1,6 +1,6 @@
 // `npm run bench` (after `npm run build`): one run on this machine, every section measured against
 // its floor or its peer in the same run. Writes bench/results/latest.{md,json} and the chart.
-// Options: --only=warm,cold,throughput,sizes (a subset, for tuning); BENCH_QUICK=1 shortens every section.
+// Options: --only=warm,cold,throughput,sizes,metrics (a subset, for tuning); BENCH_QUICK=1 shortens every section.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -9,6 +9,7 @@ import type { BenchReport } from './report/bench-report.ts';
 import { renderChart } from './report/chart.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { type ColdResult, measureCold } from './sections/cold.ts';
+import { type MetricLinesResult, measureMetricLines } from './sections/metric-lines.ts';
 import { measureSizes } from './sections/sizes.ts';
 import { measureThroughput, type ThroughputResult } from './sections/throughput.ts';
 import { measureWarm, type WarmResult } from './sections/warm.ts';
@@ -17,7 +18,7 @@ import { startBenchStand } from './support/stand.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const sections = new Set((onlyArg ?? 'sizes,warm,cold,throughput').split(','));
+const sections = new Set((onlyArg ?? 'sizes,warm,cold,throughput,metrics').split(','));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const bundlePath = join(projectRoot, 'dist/functions/generate-auth-token/index.mjs');
@@ -56,6 +57,11 @@ try {
     log('throughput (autocannon against 127.0.0.1)');
     throughput = await measureThroughput(stand, { durationSeconds: quick ? 3 : 10, connections: 32, log });
   }
+  let metricLines: MetricLinesResult | undefined;
+  if (sections.has('metrics')) {
+    log('metric lines (small EMF writer vs Powertools Metrics)');
+    metricLines = await measureMetricLines({ runs: quick ? 5 : 15, quick, log });
+  }
   const cpu = cpus();
   report = {
     generatedAt: new Date().toISOString(),
@@ -74,6 +80,7 @@ try {
     cold,
     throughput,
     sizes,
+    metricLines,
   };
 } finally {
   await stand.close();

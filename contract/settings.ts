@@ -411,6 +411,19 @@ export const SETTINGS = {
     default: 2000,
     doc: 'p99 API latency above which the latency alarm fires, in milliseconds',
   },
+  enrollmentEvents: {
+    env: 'ENROLLMENT_EVENTS',
+    cdk: 'prop',
+    kind: 'boolean',
+    default: true,
+    doc: 'an EventBridge `Passkey Enrolled` event on the default bus for every recorded `enrolled` outcome (docs/contract.md); false: none, and no events:PutEvents grant',
+  },
+  metricsNamespace: {
+    env: 'METRICS_NAMESPACE',
+    kind: 'string',
+    default: 'OwnIdEnrollment/local',
+    doc: 'CloudWatch namespace of the funnel metrics in the log lines (the stack sets `OwnIdEnrollment/<stack name>`)',
+  },
   memorySize: {
     cdk: 'prop',
     kind: 'integer',

@@ -52,6 +52,7 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   '/demo/login.js': { file: 'login.js', type: 'text/javascript; charset=utf-8' },
   '/demo/welcome.js': { file: 'welcome.js', type: 'text/javascript; charset=utf-8' },
   '/demo/policy-panel.js': { file: 'policy-panel.js', type: 'text/javascript; charset=utf-8' },
+  '/demo/funnel-chart.js': { file: 'funnel-chart.js', type: 'text/javascript; charset=utf-8' },
   '/demo/ownid-stand-in.js': { file: 'ownid-stand-in.js', type: 'text/javascript; charset=utf-8' },
   '/demo/ownid-sdk-loader.js': { file: 'ownid-sdk-loader.js', type: 'text/javascript; charset=utf-8' },
 };

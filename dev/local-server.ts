@@ -10,6 +10,7 @@ import { createDevSessionIssuer, type DevSessionIssuer, OpaqueSessionStore } fro
 import { createDemoSite, demoSessionReader, ownIdSdkSettings } from './demo-site.ts';
 import { type DevFiles, ensureDevFiles, publicJwkOf, readPrivateKey } from './dev-files.ts';
 import { type FunctionHost, startFunction } from './function-host.ts';
+import { createFunnelCounters, withFunnelRoute } from './funnel-counters.ts';
 import { jsonReply, send } from './http-reply.ts';
 import { createLocalRouter, createRateLimiter } from './local-router.ts';
 import {
@@ -222,7 +223,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (keyFile !== undefined) functionEnv.OWNID_PRIVATE_KEY_FILE = resolve(cwd, keyFile);
     panelClient = embeddedStore?.client ?? configuredStoreClient(functionEnv);
     const readSession = demoSessionReader({ settings, issuer, opaqueSessions });
-    const devRoute = createPolicyPanel({
+    // The demo's funnel: the dashboard's counts, from the function's own metric lines.
+    const funnel = createFunnelCounters();
+    const onLog = (line: string) => {
+      funnel.read(line);
+      onFunctionLog(line);
+    };
+    const policyPanel = createPolicyPanel({
       store:
         panelClient === undefined
           ? undefined
@@ -237,6 +244,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       ownOrigins,
       functionEnv,
     });
+    const devRoute = withFunnelRoute(funnel, (snapshot) => jsonReply(200, snapshot), policyPanel);
 
     routeRequest = createLocalRouter({
       demoSite,
@@ -252,7 +260,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     fn = await startFunction({
       bundlePath: options.bundlePath ?? BUNDLE_PATH,
       env: functionEnv,
-      onLog: onFunctionLog,
+      onLog,
     });
     markStarted();
   } catch (error) {

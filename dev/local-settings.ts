@@ -160,6 +160,12 @@ export function resolveLocalSettings(input: SettingsInput): LocalSettings {
     }
   }
 
+  // The Passkey Enrolled event goes to EventBridge only where one is named: never to AWS with the
+  // demo's stand-in credentials. The demo's funnel is the local server's own (from the metric lines).
+  if (!has(env, 'ENROLLMENT_EVENTS') && !has(env, 'AWS_ENDPOINT_URL_EVENTBRIDGE')) {
+    functionEnv.ENROLLMENT_EVENTS = 'false';
+  }
+
   const configured = (env.ALLOWED_ORIGINS ?? '')
     .split(',')
     .map((origin) => origin.trim())

@@ -2,7 +2,7 @@
 // shape): each bind call (`bindPrivateKeySecret()`, `bindStateTable()`) grants and sets its variable in one.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Annotations, type Duration, Validations } from 'aws-cdk-lib';
+import { Annotations, Arn, type Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -127,6 +127,23 @@ export class EnrollmentFunction extends lambda.Function {
       new iam.PolicyStatement({ actions: [...STATE_TABLE_FUNCTION_ACTIONS], resources: [table.tableArn] }),
     );
     this.addEnvironment('ENROLLMENT_STATE_TABLE', table.tableName);
+  }
+
+  /**
+   * The funnel's outputs: METRICS_NAMESPACE for the metric lines, and, when `enrollmentEvents` is on,
+   * events:PutEvents on this account's default bus only (the function names no other bus).
+   */
+  bindEnrollmentFunnel(metricsNamespace: string, enrollmentEvents: boolean): void {
+    this.addEnvironment('METRICS_NAMESPACE', metricsNamespace);
+    if (!enrollmentEvents) return;
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [
+          Arn.format({ service: 'events', resource: 'event-bus', resourceName: 'default' }, Stack.of(this)),
+        ],
+      }),
+    );
   }
 
   /** GetSecretValue on exactly one secret (DescribeSecret is not needed), plus kms:Decrypt via Secrets Manager. */

@@ -11,6 +11,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { funnelAlarmSpecs, funnelMetrics, funnelWidgets } from './enrollment-funnel.ts';
 import { addEnrollmentQueries } from './enrollment-queries.ts';
 
 export interface EnrollmentObservabilityProps {
@@ -20,7 +21,7 @@ export interface EnrollmentObservabilityProps {
   readonly stage: apigw.Stage;
   /** The token route's Lambda-backed method (detailed metrics on): latency alarms measure it alone. */
   readonly postMethod: apigw.Method;
-  /** Namespace of the metric-filter metrics. */
+  /** Namespace of the metric-filter metrics and of the funnel metrics the function writes. */
   readonly metricNamespace: string;
   readonly latencyAlarmThresholdMs: number;
   /** @default - no WAF widget */
@@ -92,7 +93,7 @@ export class EnrollmentObservability extends Construct {
         dimensions,
         unit: cloudwatch.Unit.COUNT,
       });
-    filter('TokensIssuedFilter', this.props.functionLogGroup, '{ $.outcome = "issued" }', 'TokensIssued');
+    // TokensIssued comes from the function's own metric lines (the funnel); the rest have no metric line.
     // 4xx only: 5xx outcomes are failures, counted by the 5xx and KeyFetchFailures alarms.
     filter(
       'RefusalsFilter',
@@ -121,7 +122,7 @@ export class EnrollmentObservability extends Construct {
     const metric = (metricName: string) =>
       new cloudwatch.Metric({ namespace, metricName, statistic: 'Sum', period, unit: cloudwatch.Unit.COUNT });
     return {
-      tokensIssued: metric('TokensIssued'),
+      funnel: funnelMetrics(namespace),
       keyFetchFailures: metric('KeyFetchFailures'),
       throttled: metric('ThrottledRequests'),
       refusalsByReason: new cloudwatch.MathExpression({
@@ -236,7 +237,7 @@ export class EnrollmentObservability extends Construct {
           expression: `IF(requests >= ${NO_TOKENS_MIN_REQUESTS} AND FILL(issued, 0) == 0, 1, 0)`,
           usingMetrics: {
             requests: postMethod.metricCount(stage, { period, statistic: 'Sum' }),
-            issued: metrics.tokensIssued,
+            issued: metrics.funnel.tokensIssued,
           },
           label: 'Token requests but no token issued',
           period,
@@ -251,6 +252,9 @@ export class EnrollmentObservability extends Construct {
         1,
         'The OwnID private key could not be read (key_unavailable) or is not a usable RSA private key (key_invalid): check the secret value and the function permissions.',
       ),
+      ...funnelAlarmSpecs(metrics.funnel).map((spec) =>
+        this.alarm(spec.id, spec.metric, spec.threshold, spec.description),
+      ),
     ];
   }
 
@@ -261,11 +265,13 @@ export class EnrollmentObservability extends Construct {
       defaultInterval: Duration.days(1),
       periodOverride: cloudwatch.PeriodOverride.AUTO,
     });
+    // Is it working (the funnel) first, then is it healthy.
+    for (const row of funnelWidgets(metrics.funnel)) dashboard.addWidgets(...row);
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'Tokens issued vs token requests',
         left: [
-          metrics.tokensIssued,
+          metrics.funnel.tokensIssued,
           postMethod.metricCount(stage, { period, statistic: 'Sum', label: 'Token requests' }),
         ],
         width: 8,

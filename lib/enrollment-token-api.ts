@@ -96,6 +96,10 @@ export class EnrollmentTokenApi extends Construct {
     });
     this.functionLogGroup = this.function.functionLogGroup;
     this.function.bindPrivateKeySecret(this.privateKeySecretId, props.privateKeySecretKmsKeyArn);
+    this.function.bindEnrollmentFunnel(
+      this.metricNamespace,
+      props.enrollmentEvents ?? DEFAULTS.enrollmentEvents,
+    );
     if (props.introspectionSecret !== undefined) {
       this.function.bindIntrospectionSecret(props.introspectionSecret, props.introspectionSecretKmsKeyArn);
     }

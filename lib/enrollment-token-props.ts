@@ -259,6 +259,13 @@ export interface EnrollmentTokenApiProps {
    * @default 2000
    */
   readonly latencyAlarmThresholdMs?: number;
+  /**
+   * An EventBridge `Passkey Enrolled` event on the default bus for every recorded `enrolled` outcome (the
+   * user's keyed hash, the time, the platform family; never the email). False: no event and no
+   * `events:PutEvents` permission.
+   * @default true
+   */
+  readonly enrollmentEvents?: boolean;
 
   /**
    * Lambda memory in MB; Lambda CPU scales with memory and RS256 signing and the cold start are CPU bound.

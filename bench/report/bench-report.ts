@@ -1,6 +1,7 @@
 // The shape of one benchmark run (bench/results/latest.json): written by run.ts, read by the report's
 // renderers. A leaf module, so the runner and its renderers do not import each other.
 import type { ColdResult } from '../sections/cold.ts';
+import type { MetricLinesResult } from '../sections/metric-lines.ts';
 import type { SizesResult } from '../sections/sizes.ts';
 import type { ThroughputResult } from '../sections/throughput.ts';
 import type { WarmResult } from '../sections/warm.ts';
@@ -23,6 +24,7 @@ export interface BenchReport {
   readonly cold?: ColdResult;
   readonly throughput?: ThroughputResult;
   readonly sizes?: SizesResult;
+  readonly metricLines?: MetricLinesResult;
 }
 
 export type Warm = WarmResult;

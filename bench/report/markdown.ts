@@ -9,10 +9,11 @@ import {
   warmGoalRows,
 } from './goals.ts';
 import { table } from './markdown-table.ts';
+import { renderMetricLines } from './metric-lines.ts';
 import { renderCold, renderSecretsManager, renderSizes, renderThroughput, renderWarm } from './sections.ts';
 
 export function renderMarkdown(report: BenchReport, chartFile: string): string {
-  const { warm, cold, throughput, sizes } = report;
+  const { warm, cold, throughput, sizes, metricLines } = report;
   return [
     ...renderHeader(report),
     ...renderGoals(report),
@@ -21,6 +22,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     ...(sizes === undefined ? [] : renderSizes(sizes)),
     ...(throughput === undefined ? [] : renderThroughput(throughput)),
     ...(warm === undefined ? [] : renderSecretsManager(warm)),
+    ...(metricLines === undefined ? [] : renderMetricLines(metricLines)),
     ...renderMethod(),
   ].join('\n');
 }

@@ -5,7 +5,11 @@
   const ENDPOINT = '/generate-auth-token';
   const OUTCOME_ENDPOINT = '/enrollment-outcome';
   const standIn = document.body.dataset.sdk !== 'ownid';
-  const policyPanel = () => window.DemoPolicyPanel?.refresh();
+  // After each step: the user's policy state and the server's funnel.
+  const policyPanel = () => {
+    window.DemoPolicyPanel?.refresh();
+    window.DemoFunnel?.refresh();
+  };
 
   const decodePart = (part) => {
     const base64 = part.replace(/-/g, '+').replace(/_/g, '/');

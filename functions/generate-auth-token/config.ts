@@ -81,6 +81,15 @@ export interface Config {
   readonly allowedOrigins: readonly string[];
   readonly token: TokenConfig;
   readonly policy: PolicyConfig;
+  readonly funnel: FunnelConfig;
+}
+
+/** The enrollment funnel's outputs: metric lines and the Passkey Enrolled event. */
+export interface FunnelConfig {
+  /** CloudWatch namespace of the EMF metrics (METRICS_NAMESPACE). */
+  readonly metricsNamespace: string;
+  /** Put a Passkey Enrolled event on the default bus per `enrolled` (ENROLLMENT_EVENTS, default true). */
+  readonly enrollmentEvents: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -139,6 +148,23 @@ function envReader(env: Env) {
 }
 
 type EnvReader = ReturnType<typeof envReader>;
+
+/** CloudWatch's namespace rule (no `AWS/` prefix: that is reserved for AWS services). */
+const METRICS_NAMESPACE_PATTERN = /^(?!AWS\/)[\w.\-/#:]{1,255}$/;
+
+function readFunnelConfig({ text, fail }: EnvReader): FunnelConfig {
+  const metricsNamespace = text('METRICS_NAMESPACE') ?? SETTINGS.metricsNamespace.default;
+  if (!METRICS_NAMESPACE_PATTERN.test(metricsNamespace)) {
+    fail(
+      'METRICS_NAMESPACE',
+      `must be a CloudWatch namespace (letters, digits, . - _ / # :, not AWS/), got "${metricsNamespace}"`,
+    );
+  }
+  const events = text('ENROLLMENT_EVENTS') ?? String(SETTINGS.enrollmentEvents.default);
+  if (events !== 'true' && events !== 'false')
+    fail('ENROLLMENT_EVENTS', `must be "true" or "false", got "${events}"`);
+  return { metricsNamespace, enrollmentEvents: events !== 'false' };
+}
 
 function readTokenConfig({ text, integer, url, fail }: EnvReader): TokenConfig {
   const profileRaw = text('TOKEN_PROFILE') ?? SETTINGS.tokenProfile.default;
@@ -328,6 +354,7 @@ export function parseConfig(env: Env): Config {
 
   const token = readTokenConfig(reader);
   const policy = readPolicyConfig(reader);
+  const funnel = readFunnelConfig(reader);
 
   if (problems.length > 0 || keySource === undefined) throw reader.configError();
   return deepFreeze({
@@ -341,6 +368,7 @@ export function parseConfig(env: Env): Config {
     allowedOrigins,
     token,
     policy,
+    funnel,
   });
 }
 

@@ -13,6 +13,11 @@ import {
   enrollmentBoundary,
   enrollmentRequestOf,
 } from './enrollment-boundary.ts';
+import {
+  announcePasskeyEnrolled,
+  createEventBridgeClient,
+  eventBridgePublisher,
+} from './enrollment-events.ts';
 import { routeOf } from './http-request.ts';
 import type { ProxyResult } from './http-response.ts';
 import { pemFile, secretArnRegion, secretsManagerSecret } from './key-sources.ts';
@@ -113,6 +118,9 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
         });
 
   const store = createStore(config);
+  const publishEnrolled = config.funnel.enrollmentEvents
+    ? eventBridgePublisher(createEventBridgeClient())
+    : undefined;
   const session = {
     verifySession: createSessionVerifier(config, { verifyJwt: jwtSessions?.verify, introspect }),
     getSigningKey,
@@ -121,7 +129,11 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   };
   const routes = createRoutes({
     issue: { ...session, policy: { store, settings: config.policy } },
-    outcome: { ...session, store },
+    outcome: {
+      ...session,
+      store,
+      announceEnrolled: (event) => announcePasskeyEnrolled(publishEnrolled, event, logEvent),
+    },
     allowedOrigins: config.allowedOrigins,
   });
 
@@ -131,7 +143,14 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   })
     // Last resort only: the boundary answers every error it can see.
     .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
-    .use(enrollmentBoundary({ allowedOrigins: config.allowedOrigins, log, now }))
+    .use(
+      enrollmentBoundary({
+        allowedOrigins: config.allowedOrigins,
+        log,
+        now,
+        metricsNamespace: config.funnel.metricsNamespace,
+      }),
+    )
     .handler((event): Promise<EnrollmentResult> => routes[routeOf(event)](event, enrollmentRequestOf(event)));
 
   async function warmUp() {

@@ -7,12 +7,15 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { EnrollmentError } from './errors.ts';
 import { type EnrollmentRequest, readEnrollmentRequest, routeOf } from './http-request.ts';
 import { errorResponse, type ProxyResult, preflightResponse } from './http-response.ts';
+import { funnelFactsOf, funnelMetrics } from './metrics.ts';
 import { formatRequestLog, type LogSink, type RequestLogLine } from './request-log.ts';
 
 export interface BoundaryOptions {
   readonly allowedOrigins: readonly string[];
   readonly log: LogSink;
   readonly now: () => number;
+  /** CloudWatch namespace of the funnel metrics the log line carries. */
+  readonly metricsNamespace: string;
 }
 
 /** The event as the handler sees it: the boundary adds the parsed request. */
@@ -59,7 +62,7 @@ export function enrollmentRequestOf(event: EnrollmentEvent): EnrollmentRequest {
 export function enrollmentBoundary(
   options: BoundaryOptions,
 ): MiddlewareObj<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal> {
-  const { allowedOrigins, log, now } = options;
+  const { allowedOrigins, log, now, metricsNamespace } = options;
   let coldStart = true;
 
   function finish(request: BoundaryRequest, result: ProxyResult, facts: LogFacts): ProxyResult {
@@ -78,7 +81,10 @@ export function enrollmentBoundary(
       ...optional,
     };
     coldStart = false;
-    log(formatRequestLog(line, new Date(now()).toISOString()));
+    const at = now();
+    const platform = request.event?.enrollment?.platform ?? 'other';
+    const metrics = funnelMetrics(metricsNamespace, funnelFactsOf(line, platform), at);
+    log(formatRequestLog(line, new Date(at).toISOString(), metrics));
     return result;
   }
 

@@ -3,6 +3,7 @@
 // keep them as the client sent them); sizes are capped before anything is parsed.
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { OUTCOME_PATH } from '../../contract/http.ts';
+import { type PlatformFamily, platformFamily } from './metrics.ts';
 import type { RouteName } from './request-log.ts';
 
 export const MAX_AUTHORIZATION_BYTES = 8 * 1024;
@@ -16,6 +17,8 @@ export interface EnrollmentRequest {
   readonly cookies: CookieJar;
   /** True when a header was over its size cap (it is then treated as malformed, never parsed). */
   readonly oversized: boolean;
+  /** From the User-Agent, for the funnel metrics and the enrollment event (absent: `other`). */
+  readonly platform?: PlatformFamily;
 }
 
 /** Cookie lookup without prototype pitfalls; a name sent twice with different values is ambiguous. */
@@ -67,6 +70,7 @@ export function readEnrollmentRequest(event: ProxyEventHeaders): EnrollmentReque
     authorization,
     cookies: oversized ? parseCookies([]) : parseCookies(cookieHeaders),
     oversized,
+    platform: platformFamily(headerValues(event, 'user-agent')[0]),
   };
 }
 

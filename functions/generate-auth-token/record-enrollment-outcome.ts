@@ -3,6 +3,7 @@
 // issued at most 15 minutes ago (400) -> the store records it once (409; 503 when slow or down).
 // Without a store the report is verified and logged only. Every dependency is injected.
 import type { TokenConfig } from './config.ts';
+import type { PasskeyEnrolled } from './enrollment-events.ts';
 import { enrollmentTokenClaims } from './enrollment-token.ts';
 import { BadRequestError, ForbiddenError, type SessionSource, withSessionSource } from './errors.ts';
 import type { EnrollmentRequest } from './http-request.ts';
@@ -21,6 +22,8 @@ export interface OutcomeDependencies {
   readonly now: () => number;
   /** Absent when no table is configured: nothing is stored, so nothing is ever a replay (no 409). */
   readonly store: PolicyStore | undefined;
+  /** The Passkey Enrolled event for an accepted `enrolled` report; never rejects (a failed put is logged). @default - no event */
+  readonly announceEnrolled?: (event: PasskeyEnrolled) => Promise<unknown>;
 }
 
 export interface OutcomeBody {
@@ -69,9 +72,17 @@ export async function recordEnrollmentOutcome(
     const expectedSubject = enrollmentTokenClaims(email, deps.token, 0, '').sub;
     const checked = checkOutcomeToken(report.token, expectedSubject, key.publicKey, nowMs);
     if (!checked.ok) throw refusalError(checked.refusal);
-    if (deps.store === undefined) return { ...recorded, stored: false };
-    await deps.store.recordOutcome(hash, checked.value.tokenId, report.outcome, nowMs);
-    return { ...recorded, stored: true };
+    const stored = deps.store !== undefined;
+    await deps.store?.recordOutcome(hash, checked.value.tokenId, report.outcome, nowMs);
+    // After the store took it: a replay (409) or a store failure (503) announces nothing.
+    if (report.outcome === 'enrolled' && deps.announceEnrolled !== undefined) {
+      await deps.announceEnrolled({
+        userHash: hash,
+        enrolledAtMs: nowMs,
+        platform: request.platform ?? 'other',
+      });
+    }
+    return { ...recorded, stored };
   } catch (error) {
     throw withSessionSource(error, source);
   }

@@ -46,8 +46,19 @@ function levelOf(status: number): 'INFO' | 'WARN' | 'ERROR' {
   return status >= 500 ? 'ERROR' : status >= 400 ? 'WARN' : 'INFO';
 }
 
-export function formatRequestLog(line: RequestLogLine, timestamp: string): string {
-  return JSON.stringify({ timestamp, level: levelOf(line.status), message: 'generate-auth-token', ...line });
+/** `metrics`: the funnel's Embedded Metric Format members (metrics.ts), carried by this same line. */
+export function formatRequestLog(
+  line: RequestLogLine,
+  timestamp: string,
+  metrics: Readonly<Record<string, unknown>> = {},
+): string {
+  return JSON.stringify({
+    timestamp,
+    level: levelOf(line.status),
+    message: 'generate-auth-token',
+    ...line,
+    ...metrics,
+  });
 }
 
 /** Lines outside a request (cold start, key refresh): same shape, no request fields. */

@@ -414,8 +414,9 @@ describe('edge protection and domain', () => {
 
 describe('observability', () => {
   it('has alarms on function errors, 5xx, 429s, p99 latency and key-fetch failures', () => {
-    // The other three (throttles, integration latency, no tokens issued): test/cdk/deploy-readiness.test.ts.
-    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    // The other three (throttles, integration latency, no tokens issued): test/cdk/deploy-readiness.test.ts;
+    // the two funnel alarms: test/cdk/enrollment-funnel.test.ts.
+    defaults.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'Errors',
       Namespace: 'AWS/Lambda',
@@ -432,13 +433,12 @@ describe('observability', () => {
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'KeyFetchFailures' });
   });
 
-  it('counts issued tokens, refusals by reason, key-fetch failures and 429s with metric filters', () => {
+  it('counts refusals by reason, key-fetch failures and 429s with metric filters (issued tokens: from the function metric lines)', () => {
     const patterns = resourcesOf(defaults.template, 'AWS::Logs::MetricFilter').map(
       (f) => f.Properties.FilterPattern,
     );
     expect(patterns).toEqual(
       expect.arrayContaining([
-        '{ $.outcome = "issued" }',
         '{ ($.status >= 400) && ($.status < 500) }',
         '{ ($.outcome = "key_unavailable") || ($.outcome = "key_invalid") }',
         '{ ($.status = 429) && ($.errorType = "THROTTLED") }',

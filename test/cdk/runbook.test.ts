@@ -123,8 +123,9 @@ describe('docs/runbook.md: the alarms', () => {
     const fires =
       /\*\*Fires:\*\* (Sum|p99) of `([^`]+)`[^\n]*? (>=|>) (\d+)(?: ms)? in (?:5 min|(\d+) consecutive 5-min periods)/;
     // A metric-math alarm: "**Fires:** `<expression>` >= <threshold> in ...", the expression as synthesized.
+    // "in N min" is one period of N minutes; "in K consecutive 5-min periods" is K periods of 5.
     const firesOnExpression =
-      /\*\*Fires:\*\* `([^`]+)`[^\n]*? (>=|>) (\d+) in (?:5 min|(\d+) consecutive 5-min periods)/;
+      /\*\*Fires:\*\* `([^`]+)`[^\n]*? (>=|>) (\d+) in (?:(\d+) min|(\d+) consecutive 5-min periods)/;
     for (const alarm of alarms.filter((candidate) => candidate.properties.Metrics !== undefined)) {
       const p = alarm.properties;
       const match = firesOnExpression.exec(subsections.get(alarm.id) ?? '');
@@ -132,14 +133,16 @@ describe('docs/runbook.md: the alarms', () => {
         match,
         `${alarm.id}: a "**Fires:** \`<expression>\` <op> <threshold> in ..." line`,
       ).not.toBeNull();
-      const [, expression, operator, threshold, periods] = match ?? [];
+      const [, expression, operator, threshold, minutes, periods] = match ?? [];
       const metrics = p.Metrics as { Expression?: string; MetricStat?: { Period: number } }[];
       expect(expression).toBe(metrics.find((metric) => metric.Expression !== undefined)?.Expression);
       expect(p.ComparisonOperator).toBe(
         operator === '>=' ? 'GreaterThanOrEqualToThreshold' : 'GreaterThanThreshold',
       );
       expect(p.Threshold).toBe(Number(threshold));
-      for (const metric of metrics) if (metric.MetricStat) expect(metric.MetricStat.Period).toBe(300);
+      const periodSeconds = periods === undefined ? Number(minutes) * 60 : 300;
+      for (const metric of metrics)
+        if (metric.MetricStat) expect(metric.MetricStat.Period).toBe(periodSeconds);
       expect(p.EvaluationPeriods).toBe(periods === undefined ? 1 : Number(periods));
     }
     for (const alarm of alarms.filter((candidate) => candidate.properties.Metrics === undefined)) {

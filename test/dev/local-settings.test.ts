@@ -10,6 +10,14 @@ const input = {
 };
 
 describe('resolveLocalSettings', () => {
+  it('turns the EventBridge event off unless EventBridge is named (the demo never calls AWS)', () => {
+    expect(resolveLocalSettings({ ...input, env: {} }).functionEnv.ENROLLMENT_EVENTS).toBe('false');
+    const named = { AWS_ENDPOINT_URL_EVENTBRIDGE: 'http://127.0.0.1:4010' };
+    expect(resolveLocalSettings({ ...input, env: named }).functionEnv.ENROLLMENT_EVENTS).toBeUndefined();
+    const asked = { ENROLLMENT_EVENTS: 'true' };
+    expect(resolveLocalSettings({ ...input, env: asked }).functionEnv.ENROLLMENT_EVENTS).toBe('true');
+  });
+
   it('fills a dev key and the dev session issuer when nothing is configured', () => {
     const settings = resolveLocalSettings({ ...input, env: {} });
     expect(settings.devKey).toBe(true);
@@ -21,6 +29,7 @@ describe('resolveLocalSettings', () => {
       SESSION_JWT_AUDIENCE: 'ownid-enrollment-demo',
       SESSION_COOKIE_NAMES: 'demo_session',
       ALLOWED_ORIGINS: 'http://127.0.0.1:3000,http://localhost:3000',
+      ENROLLMENT_EVENTS: 'false',
     });
     expect(settings.token).toEqual({ profile: 'default', issuer: 'OwnID', audience: 'OwnID' });
   });
@@ -40,6 +49,7 @@ describe('resolveLocalSettings', () => {
     expect(settings.functionEnv).toEqual({
       ...env,
       ALLOWED_ORIGINS: 'https://www.example.com,http://127.0.0.1:3000,http://localhost:3000',
+      ENROLLMENT_EVENTS: 'false',
     });
     expect(settings.keySource).toBe('Secrets Manager secret ownid/key');
     expect(settings.sessionSources).toEqual(['Cognito user pool eu-west-1_Abc (clients client1)']);

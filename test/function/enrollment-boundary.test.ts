@@ -34,7 +34,14 @@ type Handler = (event: EnrollmentEvent) => Promise<EnrollmentResult>;
 function withBoundary(handler: Handler) {
   const lines: string[] = [];
   const wrapped = middy<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal>()
-    .use(enrollmentBoundary({ allowedOrigins: [ORIGIN], log: (line) => lines.push(line), now: () => NOW }))
+    .use(
+      enrollmentBoundary({
+        allowedOrigins: [ORIGIN],
+        log: (line) => lines.push(line),
+        now: () => NOW,
+        metricsNamespace: 'OwnIdEnrollment/test',
+      }),
+    )
     .handler(handler);
   return {
     lines,
