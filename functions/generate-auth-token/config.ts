@@ -18,6 +18,7 @@ import {
 } from '../../contract/settings.ts';
 import { brokenRule, ENV_SETTINGS } from '../../contract/settings-derived.ts';
 import { ConfigError } from './errors.ts';
+import type { PolicySettings } from './policy/prompt-policy.ts';
 
 export type { TokenProfile };
 
@@ -53,16 +54,10 @@ export interface TokenConfig {
 }
 
 /** The prompt policy (docs/configuration.md): its knobs, and the state table when there is one. */
-export interface PolicyConfig {
+export interface PolicyConfig extends PolicySettings {
   /** ENROLLMENT_STATE_TABLE; unset: no state, only the rollout applies. */
   readonly tableName: string | undefined;
   readonly storeTimeoutMs: number;
-  readonly snoozeDays: number;
-  readonly maxDeclines: number;
-  readonly rolloutPercent: number;
-  readonly maxTokensPerHour: number;
-  readonly maxFailures: number;
-  readonly afterEnrolled: AfterEnrolled;
 }
 
 export type KeySourceConfig =
