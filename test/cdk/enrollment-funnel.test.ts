@@ -118,7 +118,7 @@ describe('the dashboard answers "is it working" above the health widgets', () =>
     expect(expressionsOf(funnel)).toEqual(['100 * FILL(enrolled, 0) / issued']);
     // The funnel rows come first: y = 0, above the health graphs.
     expect(funnel.y).toBe(0);
-    expect(byTitle(widgets, 'Tokens issued vs invocations').y).toBeGreaterThan(funnel.y);
+    expect(byTitle(widgets, 'Tokens issued vs token requests').y).toBeGreaterThan(funnel.y);
   });
 
   it('graphs the enrollment rate over time as metric math', () => {
