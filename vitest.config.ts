@@ -20,6 +20,7 @@ const SLOW_TESTS = [
   'test/dev/local-server-policy.test.ts',
   'test/hardening/load.test.ts',
   'test/hardening/handler.property.test.ts',
+  'test/hardening/handler-characters.property.test.ts',
   'test/hardening/stale-while-revalidate.test.ts',
   'test/hardening/faults-secrets-manager.test.ts',
   'test/hardening/faults-jwks-and-secrets.test.ts',
