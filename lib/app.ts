@@ -3,7 +3,7 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 // cdk-nag is CommonJS without statically detectable named exports: import its default under ESM.
 import cdkNag from 'cdk-nag';
 import { parseContext } from './app-context.ts';
-import { validateEnrollmentTokenApiProps } from './enrollment-token-props.ts';
+import { validateEnrollmentTokenApiProps } from './enrollment-token-props-validation.ts';
 import { EnrollmentTokenStack } from './enrollment-token-stack.ts';
 
 const { AwsSolutionsChecks } = cdkNag;

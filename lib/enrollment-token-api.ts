@@ -17,16 +17,16 @@ import { addCustomDomain, addRateLimitWebAcl } from './enrollment-edge.ts';
 import { EnrollmentFunction } from './enrollment-function.ts';
 import { EnrollmentObservability } from './enrollment-observability.ts';
 import { EnrollmentStateTable } from './enrollment-state.ts';
+import { type EnrollmentTokenApiProps, PROP_DEFAULTS } from './enrollment-token-props.ts';
 import {
-  type EnrollmentTokenApiProps,
   EnrollmentTokenApiPropsError,
-  PROP_DEFAULTS,
   validateEnrollmentTokenApiProps,
-} from './enrollment-token-props.ts';
+} from './enrollment-token-props-validation.ts';
 import { functionEnvironment } from './function-environment.ts';
 import { createPrivateKeySecret } from './private-key-secret.ts';
 
 export * from './enrollment-token-props.ts';
+export * from './enrollment-token-props-validation.ts';
 
 /** The table's defaults, and the one value that is not a setting. */
 export const DEFAULTS = { ...PROP_DEFAULTS, timeoutSeconds: 5 } as const;

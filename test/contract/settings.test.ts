@@ -15,10 +15,8 @@ import { parseConfig } from '../../functions/generate-auth-token/config.ts';
 import { ConfigError } from '../../functions/generate-auth-token/errors.ts';
 import { CONTEXT_KEYS } from '../../lib/app-context.ts';
 import { DEFAULTS } from '../../lib/enrollment-token-api.ts';
-import {
-  type EnrollmentTokenApiProps,
-  validateEnrollmentTokenApiProps,
-} from '../../lib/enrollment-token-props.ts';
+import type { EnrollmentTokenApiProps } from '../../lib/enrollment-token-props.ts';
+import { validateEnrollmentTokenApiProps } from '../../lib/enrollment-token-props-validation.ts';
 
 /** A valid function environment in which every setting is read (introspection on, so its rows count). */
 const BASE_ENV = {

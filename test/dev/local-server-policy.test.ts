@@ -2,9 +2,8 @@
 // table made like the stack's), the outcome route handed to the function as API Gateway would hand
 // it, and the dev-only policy endpoints behind the demo's panel, which read and reset what the
 // function's own store code wrote under the function's own user hash.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,19 +14,11 @@ import { createPolicyStore } from '../../functions/generate-auth-token/policy/st
 import { userHash } from '../../functions/generate-auth-token/policy/user-hash.ts';
 import { ADA, demoLogin } from '../support/demo-login.ts';
 import { type LocalDynamo, localDynamoClient, startLocalDynamo } from '../support/dynalite.ts';
+import { baseEnv, removeTempDirs, tempDir } from '../support/local-server-harness.ts';
 
-const baseEnv = { PATH: process.env.PATH };
 const GRACE = { email: 'grace@example.com', password: ADA.password };
 
-const tempDirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ownid-dev-policy-'));
-  tempDirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 /** The store key the function uses for `email`: its keyed hash, from the key it signs with. */
 async function functionUserHash(server: LocalServer, email: string): Promise<string> {
