@@ -9,6 +9,7 @@ import { userHash } from '../../functions/generate-auth-token/policy/user-hash.t
 import { importOwnIdPrivateKey } from '../../functions/generate-auth-token/private-key.ts';
 import { type LocalDynamo, startLocalDynamo } from '../support/dynalite.ts';
 import { restEvent } from '../support/events.ts';
+import { propertyRuns } from '../support/fast-check-runs.ts';
 import { flipSignatureBit } from '../support/forged-tokens.ts';
 import { STATUS_BODIES } from '../support/hardening-assertions.ts';
 import { outcomeTokenIssuer } from '../support/outcome-tokens.ts';
@@ -22,7 +23,7 @@ import {
 } from '../support/scenario.ts';
 import { decodeJwt } from '../support/tokens.ts';
 
-const RUNS = 1000;
+const RUNS = propertyRuns(1000);
 const OUTCOME_STATUSES = new Set([204, 400, 401, 403, 409, 503]);
 const USERS = ['ada@example.com', 'bob@example.com'] as const;
 
