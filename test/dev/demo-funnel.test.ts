@@ -1,39 +1,16 @@
 // The demo's funnel in a real Chromium: the counts and the rate move as the OwnID stand-in's Create,
 // Cancel and Fail are clicked, and they are exactly what the function's metric lines say (the same
 // EMF CloudWatch would read), counted by the local server from the function's stdout.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
-import { launchChromium, watchPage } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { watchPage } from '../support/browser.ts';
+import { useDemoServer } from '../support/demo-server.ts';
 import { readEmfLines } from '../support/emf.ts';
 import { usePlatformAuthenticator } from '../support/virtual-authenticator.ts';
 
 const DIALOG = '#ownid-stand-in-dialog';
 
-let server: LocalServer;
-let browser: Browser;
-let dir: string;
-const functionLog: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ownid-demo-funnel-'));
-  server = await startLocalServer({
-    port: 0,
-    env: { PATH: process.env.PATH },
-    devDir: join(dir, '.local'),
-    onFunctionLog: (line) => functionLog.push(line),
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const demo = useDemoServer('ownid-demo-funnel-');
 
 const count = (page: Page, step: string) => page.locator(`#funnel-${step}`).textContent();
 
@@ -46,7 +23,7 @@ async function expectFunnel(page: Page, expected: Record<string, string>, rate: 
 
 /** Sums one metric's dimensionless total over the function's lines so far, as CloudWatch would. */
 function fromLogLines(name: string, outcome?: string): number {
-  return readEmfLines(functionLog)
+  return readEmfLines(demo.functionLog)
     .filter((m) => m.name === name)
     .filter((m) =>
       outcome === undefined
@@ -74,15 +51,15 @@ async function again(page: Page) {
 }
 
 it('moves the funnel with Create, Cancel and Fail, counting what the metric lines say', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1300 } });
+  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1300 } });
   const page = await context.newPage();
   const problems = await watchPage(page);
   await usePlatformAuthenticator(page, 'present');
 
-  await page.goto(`${server.url}/`);
+  await page.goto(`${demo.server.url}/`);
   await page.click('button.user[data-email="ada@example.com"]');
   await page.click('#login-button');
-  await page.waitForURL(`${server.url}/welcome`);
+  await page.waitForURL(`${demo.server.url}/welcome`);
 
   await choose(page, 'create', 'enrolled');
   await expectFunnel(

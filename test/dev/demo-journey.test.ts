@@ -3,39 +3,16 @@
 // three outcomes of the guide, the snippet reports each to the outcome route, and the "What happened"
 // panel shows what the function's state store now holds for the user (Cancel -> the next login is
 // skipped as `snoozed` -> Reset -> asked again). Screenshots go to /tmp/demo-*.png for a human look.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type LocalServer, startLocalServer } from '../../dev/local-server.ts';
-import { launchChromium, type PageProblems, watchPage } from '../support/browser.ts';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { type PageProblems, watchPage } from '../support/browser.ts';
+import { useDemoServer } from '../support/demo-server.ts';
 import { usePlatformAuthenticator } from '../support/virtual-authenticator.ts';
 
 const TOAST = '[data-ownid-enroll-toast]';
 const DIALOG = '#ownid-stand-in-dialog';
 
-let server: LocalServer;
-let browser: Browser;
-let dir: string;
-const functionLog: string[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ownid-demo-journey-'));
-  server = await startLocalServer({
-    port: 0,
-    env: { PATH: process.env.PATH },
-    devDir: join(dir, '.local'),
-    onFunctionLog: (line) => functionLog.push(line),
-  });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const demo = useDemoServer('ownid-demo-journey-');
 
 async function outcome(page: Page, expected: string) {
   await expect
@@ -47,15 +24,15 @@ async function outcome(page: Page, expected: string) {
 const policy = (page: Page, row: string) => page.locator(`#policy-${row}`).getAttribute('data-value');
 
 async function signIn(page: Page, email: string) {
-  await page.goto(`${server.url}/`);
+  await page.goto(`${demo.server.url}/`);
   await page.click(`button.user[data-email="${email}"]`);
   await page.click('#login-button');
-  await page.waitForURL(`${server.url}/welcome`);
+  await page.waitForURL(`${demo.server.url}/welcome`);
 }
 
 async function signOut(page: Page) {
   await page.click('#logout');
-  await page.waitForURL(`${server.url}/`);
+  await page.waitForURL(`${demo.server.url}/`);
 }
 
 async function runAgain(page: Page) {
@@ -68,7 +45,7 @@ async function reportRecorded(page: Page) {
 }
 
 async function newPage(): Promise<{ page: Page; problems: PageProblems; close(): Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1100 } });
+  const context = await demo.browser.newContext({ viewport: { width: 1280, height: 1100 } });
   const page = await context.newPage();
   const problems = await watchPage(page);
   // A device that can make a passkey, as the real SDK mode requires.
@@ -79,7 +56,7 @@ async function newPage(): Promise<{ page: Page; problems: PageProblems; close():
 it('walks the journey: login, welcome, create / fail, each reported and shown in the panel, log out', async () => {
   const { page, problems, close } = await newPage();
 
-  await page.goto(`${server.url}/`);
+  await page.goto(`${demo.server.url}/`);
   await expect.poll(() => page.title()).toContain('Sign in');
   await page.screenshot({ path: '/tmp/demo-login.png', fullPage: true });
 
@@ -91,7 +68,7 @@ it('walks the journey: login, welcome, create / fail, each reported and shown in
 
   await page.click('button.user[data-email="ada@example.com"]');
   await page.click('#login-button');
-  await page.waitForURL(`${server.url}/welcome`);
+  await page.waitForURL(`${demo.server.url}/welcome`);
 
   // The next page load ran the pending enrollment: the stand-in checked the token and asks.
   const dialog = page.locator(DIALOG);
@@ -122,7 +99,7 @@ it('walks the journey: login, welcome, create / fail, each reported and shown in
   await page.screenshot({ path: '/tmp/demo-created.png', fullPage: true });
   await page.locator(TOAST).waitFor({ state: 'detached', timeout: 8000 });
 
-  // This device now remembers Ada's passkey and skips her without asking the server.
+  // This device now remembers Ada's passkey and skips her without asking the demo.server.
   await page.click('#run-again');
   await outcome(page, 'skipped');
   expect(await page.locator('#panel-outcome').textContent()).toBe('skipped (enrolled_on_device)');
@@ -180,7 +157,7 @@ it('Cancel snoozes the user: the next login asks nothing (snoozed) until the use
   await signOut(page);
   await page.click('button.user[data-email="grace@example.com"]');
   await page.click('#login-button');
-  await page.waitForURL(`${server.url}/welcome`);
+  await page.waitForURL(`${demo.server.url}/welcome`);
   await outcome(page, 'skipped');
   expect(await page.locator('body').getAttribute('data-skip-reason')).toBe('snoozed');
   expect(await page.locator('#panel-outcome').textContent()).toBe('skipped (snoozed)');
@@ -203,12 +180,12 @@ it('Cancel snoozes the user: the next login asks nothing (snoozed) until the use
   expect(problems.unhandledRejections).toEqual([]);
   expect(problems.consoleOf('error')).toEqual([]);
   // The function's log names users by their hash only.
-  expect(functionLog.join('\n')).not.toContain('grace@example.com');
+  expect(demo.functionLog.join('\n')).not.toContain('grace@example.com');
   await close();
 }, 60_000);
 
 it('asks on a desktop browser without a platform authenticator in stand-in mode, and says why', async () => {
-  const context = await browser.newContext();
+  const context = await demo.browser.newContext();
   const page = await context.newPage();
   await usePlatformAuthenticator(page, 'absent');
   // Ada again: the first test left her neither snoozed nor paused (a failure is one of three).
@@ -222,10 +199,10 @@ it('asks on a desktop browser without a platform authenticator in stand-in mode,
 }, 60_000);
 
 it('skips quietly on /welcome without a pending login, and says who is not signed in', async () => {
-  const context = await browser.newContext();
+  const context = await demo.browser.newContext();
   const page = await context.newPage();
   const problems = await watchPage(page);
-  await page.goto(`${server.url}/welcome`);
+  await page.goto(`${demo.server.url}/welcome`);
   await outcome(page, 'skipped');
   expect(await page.locator('#panel-events').textContent()).toContain('no_pending_mark');
   await expect.poll(() => page.locator('#session-line').textContent()).toContain('not signed in');
