@@ -6,7 +6,7 @@ import { signEnrollmentToken } from '../../functions/generate-auth-token/operato
 import { readDeployedKey } from './deployed-key.ts';
 import { OperatorError, type OperatorIo } from './io.ts';
 import { describeKey, publicKeyLines } from './key-report.ts';
-import { parseOptions, tokenSettings } from './options.ts';
+import { DEPLOYED_SECRET_OPTIONS, deployedSecretLookup, parseOptions, tokenSettings } from './options.ts';
 
 export const KEY_CHECK_USAGE = `npm run key:check [-- --secret-id <id>] [--stack <name>] [--outputs-file <path>] [--public-key-out <file>]`;
 
@@ -15,17 +15,12 @@ const TEST_EMAIL = 'key-check@example.invalid';
 
 export async function keyCheck(args: readonly string[], io: OperatorIo): Promise<number> {
   const { values } = parseOptions(args, {
-    'secret-id': { type: 'string' },
-    stack: { type: 'string' },
-    'outputs-file': { type: 'string' },
+    ...DEPLOYED_SECRET_OPTIONS,
     'public-key-out': { type: 'string' },
   });
   const tokenConfig = tokenSettings(io.env);
 
-  const { report, readLine } = await readDeployedKey(
-    { secretId: values['secret-id'], stack: values.stack, outputsFile: values['outputs-file'] },
-    io,
-  );
+  const { report, readLine } = await readDeployedKey(deployedSecretLookup(values), io);
   io.out(`✓ ${readLine}`);
   io.out(`✓ ${describeKey(report)}`);
   if (report.repairs.length > 0) {

@@ -7,7 +7,7 @@ import { PrivateKeyFormatError } from '../../functions/generate-auth-token/opera
 import { awsFailure, locateKeySecret, regionOf, secretsManagerFor } from './aws.ts';
 import { OperatorError, type OperatorIo, readTextInput, UsageError } from './io.ts';
 import { describeKey, examineKeyText, publicKeyLines } from './key-report.ts';
-import { parseOptions } from './options.ts';
+import { DEPLOYED_SECRET_OPTIONS, deployedSecretLookup, parseOptions } from './options.ts';
 
 export const KEY_PUT_USAGE = `npm run key:put -- --file <pem> [--secret-id <id>] [--stack <name>] [--outputs-file <path>] [--kid <kid>] [--dry-run] [--public-key-out <file>]
   Reads the OwnID private key (PEM) from --file, or stdin when --file is omitted or "-".`;
@@ -17,9 +17,7 @@ const KID = /^[\x21-\x7e]{1,256}$/;
 export async function keyPut(args: readonly string[], io: OperatorIo): Promise<number> {
   const { values } = parseOptions(args, {
     file: { type: 'string' },
-    'secret-id': { type: 'string' },
-    stack: { type: 'string' },
-    'outputs-file': { type: 'string' },
+    ...DEPLOYED_SECRET_OPTIONS,
     kid: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     'public-key-out': { type: 'string' },
@@ -54,10 +52,7 @@ export async function keyPut(args: readonly string[], io: OperatorIo): Promise<n
       `✓ dry run: checked only, nothing stored${kid === undefined ? '' : ` (would store kid "${kid}")`}`,
     );
   } else {
-    const { secretId, source } = await locateKeySecret(
-      { secretId: values['secret-id'], stack: values.stack, outputsFile: values['outputs-file'] },
-      io,
-    );
+    const { secretId, source } = await locateKeySecret(deployedSecretLookup(values), io);
     const client = secretsManagerFor(secretId);
     try {
       const stored = await client.send(

@@ -26,6 +26,22 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
   return parsed;
 }
 
+/** The flags that find the deployed stack's key secret: by id, or through the stack's outputs. */
+export const DEPLOYED_SECRET_OPTIONS = {
+  'secret-id': { type: 'string' },
+  stack: { type: 'string' },
+  'outputs-file': { type: 'string' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** Those flags' values as the lookups (readDeployedKey, locateKeySecret, stackOutput) take them. */
+export function deployedSecretLookup(values: {
+  readonly 'secret-id'?: string | undefined;
+  readonly stack?: string | undefined;
+  readonly 'outputs-file'?: string | undefined;
+}) {
+  return { secretId: values['secret-id'], stack: values.stack, outputsFile: values['outputs-file'] };
+}
+
 /** The function's TOKEN_* settings, parsed by the function's own rules; a bad value is a usage error. */
 export function tokenSettings(env: Readonly<Record<string, string | undefined>>): TokenConfig {
   try {

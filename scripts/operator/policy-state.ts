@@ -14,7 +14,7 @@ import { awsFailure, stackOutput } from './aws.ts';
 import { readDeployedKey } from './deployed-key.ts';
 import { OperatorError, type OperatorIo, UsageError } from './io.ts';
 import { examineKeyText } from './key-report.ts';
-import { parseOptions } from './options.ts';
+import { DEPLOYED_SECRET_OPTIONS, deployedSecretLookup, parseOptions } from './options.ts';
 
 /** The stack output naming the state table. */
 export const STATE_TABLE_OUTPUT = 'StateTableName';
@@ -30,13 +30,11 @@ async function openUser(args: readonly string[], io: OperatorIo) {
     email: { type: 'string' },
     table: { type: 'string' },
     'key-file': { type: 'string' },
-    'secret-id': { type: 'string' },
-    stack: { type: 'string' },
-    'outputs-file': { type: 'string' },
+    ...DEPLOYED_SECRET_OPTIONS,
   });
   const email = values.email?.trim();
   if (email === undefined || email === '') throw new UsageError('--email is required');
-  const lookup = { stack: values.stack, outputsFile: values['outputs-file'] };
+  const lookup = deployedSecretLookup(values);
 
   let tableName = values.table ?? io.env.ENROLLMENT_STATE_TABLE?.trim();
   let tableSource = values.table === undefined ? 'ENROLLMENT_STATE_TABLE' : '--table';
@@ -55,7 +53,7 @@ async function openUser(args: readonly string[], io: OperatorIo) {
       throw new OperatorError(`cannot read --key-file ${values['key-file']}`);
     }
   } else {
-    key = (await readDeployedKey({ ...lookup, secretId: values['secret-id'] }, io)).report.key;
+    key = (await readDeployedKey(lookup, io)).report.key;
   }
 
   const settings = parsePolicyConfig(io.env);

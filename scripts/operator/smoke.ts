@@ -5,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import { readDeployedKey } from './deployed-key.ts';
 import { OperatorError, type OperatorIo, UsageError } from './io.ts';
 import { publicKeyThumbprint } from './key-report.ts';
-import { parseOptions, tokenSettings } from './options.ts';
+import { DEPLOYED_SECRET_OPTIONS, deployedSecretLookup, parseOptions, tokenSettings } from './options.ts';
 import { loadPublicKey } from './public-key.ts';
 import { inspectToken, TokenFormatError } from './token-inspection.ts';
 
@@ -31,9 +31,7 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
     origin: { type: 'string' },
     bearer: { type: 'string' },
     'public-key': { type: 'string' },
-    'secret-id': { type: 'string' },
-    stack: { type: 'string' },
-    'outputs-file': { type: 'string' },
+    ...DEPLOYED_SECRET_OPTIONS,
   });
   const { url, origin } = values;
   if (url === undefined || !/^https?:\/\//.test(url) || !URL.canParse(url)) {
@@ -182,16 +180,7 @@ export async function smoke(args: readonly string[], io: OperatorIo): Promise<nu
           publicKey =
             values['public-key'] !== undefined
               ? loadPublicKey(values['public-key'])
-              : (
-                  await readDeployedKey(
-                    {
-                      secretId: values['secret-id'],
-                      stack: values.stack,
-                      outputsFile: values['outputs-file'],
-                    },
-                    io,
-                  )
-                ).report.publicKey;
+              : (await readDeployedKey(deployedSecretLookup(values), io)).report.publicKey;
         } catch (error) {
           throw new CheckFailed(
             `cannot verify the token: ${(error as Error).message}; pass --public-key <file> (npm run key:check -- --public-key-out <file>)`,
