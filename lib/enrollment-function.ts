@@ -15,13 +15,18 @@ import { secretPolicyArn, secretRegion } from './private-key-secret.ts';
 /** Build outputs beside index.mjs that are for debugging, not for Lambda. */
 export const LAMBDA_ASSET_EXCLUDES = ['*.map', 'meta.json'] as const;
 
-// In the npm package the compiled construct (dist/lib/index.js) sits beside the prebuilt bundle
-// (dist/functions/generate-auth-token/index.mjs); from the sources that folder holds no index.mjs.
-const prebuiltLambdaDir = fileURLToPath(new URL('../functions/generate-auth-token/', import.meta.url));
+// In the npm package the compiled construct (dist/lib/index.js) sits beside the prebuilt bundles
+// (dist/functions/generate-auth-token[-traced]/index.mjs); from the sources those folders hold no index.mjs.
+const prebuiltLambdaDir = (traced: boolean) =>
+  fileURLToPath(new URL(`../functions/generate-auth-token${traced ? '-traced' : ''}/`, import.meta.url));
 
-/** The prebuilt bundle when present (no esbuild in a consumer's app), else a fresh `npm run build --lambda`. */
-function lambdaAssetDir(): string {
-  return existsSync(`${prebuiltLambdaDir}index.mjs`) ? prebuiltLambdaDir : buildLambdaSync();
+/**
+ * The prebuilt bundle when present (no esbuild in a consumer's app), else a fresh `npm run build --lambda`.
+ * With tracing, the traced bundle: X-Ray's SDK costs cold start, so only a traced function carries it.
+ */
+function lambdaAssetDir(traced: boolean): string {
+  const prebuilt = prebuiltLambdaDir(traced);
+  return existsSync(`${prebuilt}index.mjs`) ? prebuilt : buildLambdaSync({ traced });
 }
 
 /** Above this, a synth warning: a reservation this size fails on accounts with the starting quota. */
@@ -63,7 +68,9 @@ export class EnrollmentFunction extends lambda.Function {
       architecture: lambda.Architecture.ARM_64,
       // Exactly the bundle `npm run build` makes (scripts/esbuild-config.ts): no second build config.
       // The bundle alone: the source map and esbuild's metafile stay in dist/ for debugging.
-      code: lambda.Code.fromAsset(lambdaAssetDir(), { exclude: [...LAMBDA_ASSET_EXCLUDES] }),
+      code: lambda.Code.fromAsset(lambdaAssetDir(props.tracing ?? false), {
+        exclude: [...LAMBDA_ASSET_EXCLUDES],
+      }),
       handler: 'index.handler',
       memorySize: props.memorySize,
       timeout: props.timeout,

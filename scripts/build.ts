@@ -12,16 +12,21 @@ import {
   lambdaOutDir,
   libOutFile,
   projectRoot,
+  tracedLambdaBundlePath,
+  tracedLambdaOutDir,
   WEB_SNIPPET_GZIP_BUDGET_BYTES,
   webSnippetOutDir,
 } from './esbuild-config.ts';
 
 const lambda = await buildLambda();
-writeFileSync(join(lambdaOutDir, 'meta.json'), JSON.stringify(lambda.metafile));
+writeFileSync(join(lambdaOutDir, 'meta.json'), JSON.stringify(lambda.plain.metafile));
+writeFileSync(join(tracedLambdaOutDir, 'meta.json'), JSON.stringify(lambda.traced.metafile));
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-console.log(
-  `lambda  ${lambdaBundlePath.slice(projectRoot.length + 1)}  ${kb(statSync(lambdaBundlePath).size)} raw, ${kb(gzipBytes(lambdaBundlePath))} gzip`,
-);
+for (const bundle of [lambdaBundlePath, tracedLambdaBundlePath]) {
+  console.log(
+    `lambda  ${bundle.slice(projectRoot.length + 1)}  ${kb(statSync(bundle).size)} raw, ${kb(gzipBytes(bundle))} gzip`,
+  );
+}
 
 // `--lambda`: the Lambda bundle only (what the CDK stack asks for while it synthesizes).
 if (!process.argv.includes('--lambda') && existsSync(join(projectRoot, 'web-snippet/src/index.ts'))) {

@@ -11,6 +11,9 @@ import type { BuildOptions, Plugin } from 'esbuild';
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const lambdaOutDir = join(projectRoot, 'dist/functions/generate-auth-token');
 export const lambdaBundlePath = join(lambdaOutDir, 'index.mjs');
+/** The bundle the stack deploys when its `tracing` prop is on: the same handler with X-Ray subsegments. */
+export const tracedLambdaOutDir = join(projectRoot, 'dist/functions/generate-auth-token-traced');
+export const tracedLambdaBundlePath = join(tracedLambdaOutDir, 'index.mjs');
 // Inside the snippet's own npm package (web-snippet/package.json ships web-snippet/dist/ only).
 export const webSnippetOutDir = join(projectRoot, 'web-snippet/dist');
 /** The root npm package's construct: one ES module, and its declarations under dist/types/. */
@@ -61,6 +64,16 @@ export const lambdaBuildOptions: BuildOptions = {
   plugins: [httpThroughRequire],
 };
 
+export const tracedLambdaBuildOptions: BuildOptions = {
+  ...lambdaBuildOptions,
+  entryPoints: [join(projectRoot, 'functions/generate-auth-token/traced-handler.ts')],
+  outfile: tracedLambdaBundlePath,
+  // X-Ray's SDK is CommonJS and requires Node built-ins at run time; an ES module has no `require`.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+};
+
 const webSnippetEntry = join(projectRoot, 'web-snippet/src/index.ts');
 
 export const webSnippetBuildOptions: BuildOptions[] = [
@@ -95,15 +108,16 @@ export const webSnippetBuildOptions: BuildOptions[] = [
  */
 let lambdaBuiltInThisProcess = false;
 
-export function buildLambdaSync(): string {
-  // One build per process: every stack a test synthesizes deploys the same bundle.
-  if (lambdaBuiltInThisProcess) return lambdaOutDir;
-  lambdaBuiltInThisProcess = true;
-  execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/build.ts'), '--lambda'], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return lambdaOutDir;
+export function buildLambdaSync(options: { readonly traced?: boolean } = {}): string {
+  // One build per process (both bundles): every stack a test synthesizes deploys the same bundle.
+  if (!lambdaBuiltInThisProcess) {
+    lambdaBuiltInThisProcess = true;
+    execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts/build.ts'), '--lambda'], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  return options.traced ? tracedLambdaOutDir : lambdaOutDir;
 }
 
 /**
@@ -127,8 +141,11 @@ export const libBuildOptions: BuildOptions = {
 // consumer's CDK app has no esbuild.
 const esbuild = () => import('esbuild');
 
+/** Both Lambda bundles: the default one and the traced one (`tracing` prop on). */
 export async function buildLambda() {
-  return (await esbuild()).build(lambdaBuildOptions);
+  const { build } = await esbuild();
+  const [plain, traced] = await Promise.all([build(lambdaBuildOptions), build(tracedLambdaBuildOptions)]);
+  return { plain, traced };
 }
 
 export async function buildWebSnippet() {

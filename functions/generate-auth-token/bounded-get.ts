@@ -19,6 +19,8 @@ export interface BoundedGetOptions {
   readonly maxBytes: number;
 }
 
+export type BoundedGet = (url: string, options: BoundedGetOptions) => Promise<BoundedResponse>;
+
 export function boundedGet(url: string, options: BoundedGetOptions): Promise<BoundedResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);

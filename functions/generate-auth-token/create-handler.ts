@@ -5,6 +5,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { boundedGet } from './bounded-get.ts';
+import { type CallTracing, untraced } from './call-tracing.ts';
 import type { Config } from './config.ts';
 import {
   type BoundaryInternal,
@@ -32,6 +34,8 @@ import { createSigningKeyProvider } from './signing-key.ts';
 export interface HandlerOptions {
   readonly log?: LogSink;
   readonly now?: () => number;
+  /** X-Ray subsegments for the outbound calls (the traced bundle). @default untraced */
+  readonly tracing?: CallTracing;
 }
 
 export type EnrollmentHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ProxyResult>;
@@ -53,11 +57,11 @@ export function createSecretsManagerClient(region?: string): SecretsManagerClien
 }
 
 /** The policy state store, once per cold start; none without ENROLLMENT_STATE_TABLE. */
-function createStore(config: Config): PolicyStore | undefined {
+function createStore(config: Config, tracing: CallTracing): PolicyStore | undefined {
   const { tableName, storeTimeoutMs } = config.policy;
   if (tableName === undefined) return undefined;
   return createPolicyStore({
-    client: createDynamoDbClient(),
+    client: tracing.awsClient(createDynamoDbClient()),
     tableName,
     settings: config.policy,
     timeoutMs: storeTimeoutMs,
@@ -67,6 +71,7 @@ function createStore(config: Config): PolicyStore | undefined {
 export function createEnrollmentRuntime(config: Config, options: HandlerOptions = {}): EnrollmentRuntime {
   const log = options.log ?? stdoutSink;
   const now = options.now ?? Date.now;
+  const tracing = options.tracing ?? untraced;
   const logEvent = (level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown>) =>
     log(formatEventLog(level, message, fields, new Date(now()).toISOString()));
 
@@ -77,7 +82,7 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
     const region = secretArnRegion(secretId);
     let client = clients.get(region ?? '');
     if (client === undefined) {
-      client = createSecretsManagerClient(region);
+      client = tracing.awsClient(createSecretsManagerClient(region));
       clients.set(region ?? '', client);
     }
     return client;
@@ -101,6 +106,7 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
           cognitoJwksEndpoint: config.cognitoJwksEndpoint,
           jwtIssuer: config.jwtIssuer,
           now,
+          get: tracing.httpGet('jwks', boundedGet),
         })
       : undefined;
   const introspect =
@@ -108,6 +114,7 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
       ? undefined
       : createIntrospectionVerifier(config.introspection, {
           now,
+          get: tracing.httpGet('session-introspection', boundedGet),
           readSharedSecret:
             config.introspection.sharedSecretId === undefined
               ? undefined
@@ -117,9 +124,9 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
                 ),
         });
 
-  const store = createStore(config);
+  const store = createStore(config, tracing);
   const publishEnrolled = config.funnel.enrollmentEvents
-    ? eventBridgePublisher(createEventBridgeClient())
+    ? eventBridgePublisher(tracing.awsClient(createEventBridgeClient()))
     : undefined;
   const session = {
     verifySession: createSessionVerifier(config, { verifyJwt: jwtSessions?.verify, introspect }),
@@ -141,6 +148,8 @@ export function createEnrollmentRuntime(config: Config, options: HandlerOptions 
   const handler = middy<EnrollmentEvent, EnrollmentResult, Error, Context, BoundaryInternal>({
     timeoutEarlyInMillis: 0,
   })
+    // Outermost: the handler subsegment spans the whole invocation, error handling included.
+    .use(tracing.middleware ?? [])
     // Last resort only: the boundary answers every error it can see.
     .use(httpErrorHandler({ logger: false, fallbackMessage: '{"message":"Internal Server Error"}' }))
     .use(

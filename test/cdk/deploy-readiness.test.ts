@@ -8,6 +8,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnrollmentTokenApiProps } from '../../lib/enrollment-token-api.ts';
 import { EnrollmentTokenStack } from '../../lib/enrollment-token-stack.ts';
+import { lambdaBundlePath, tracedLambdaBundlePath } from '../../scripts/esbuild-config.ts';
 import { cdkJsonContext, nagFindings, synth } from '../support/cdk-synth.ts';
 
 const SESSION = { cognitoUserPoolId: 'eu-west-1_AbC123', cognitoClientIds: 'client1' };
@@ -22,6 +23,19 @@ function stackWith(enrollment: EnrollmentTokenApiProps, region?: string) {
     env: region === undefined ? undefined : { account: '123456789012', region },
   });
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The function's asset folder in the cloud assembly (the one zip asset): what `cdk deploy` uploads. */
+function functionAssetDir({ app, stack }: ReturnType<typeof synth>): string {
+  const assembly = app.synth();
+  const manifest = JSON.parse(
+    readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8'),
+  ) as {
+    files: Record<string, { source: { path: string; packaging?: string } }>;
+  };
+  const zipped = Object.values(manifest.files).filter((file) => file.source.packaging === 'zip');
+  expect(zipped).toHaveLength(1);
+  return join(assembly.directory, zipped[0]?.source.path ?? '');
 }
 
 let defaults: ReturnType<typeof synth>;
@@ -179,16 +193,21 @@ describe('the function', () => {
   });
 
   it('deploys the bundle alone: no source map, no esbuild metafile in the asset', () => {
-    const assembly = defaults.app.synth();
-    const manifestFile = readdirSync(assembly.directory).find(
-      (name) => name === `${defaults.stack.stackName}.assets.json`,
+    expect(readdirSync(functionAssetDir(defaults)).sort()).toEqual(['index.mjs']);
+  });
+
+  it('deploys the traced bundle only with tracing on, and X-Ray write access with it', () => {
+    const traced = synth({ ...SESSION, stackName: 'Traced', tracing: 'true' });
+    expect(readdirSync(functionAssetDir(traced)).sort()).toEqual(['index.mjs']);
+    const deployed = (result: ReturnType<typeof synth>) =>
+      readFileSync(join(functionAssetDir(result), 'index.mjs'));
+    expect(deployed(traced).equals(readFileSync(tracedLambdaBundlePath))).toBe(true);
+    expect(deployed(defaults).equals(readFileSync(lambdaBundlePath))).toBe(true);
+    traced.template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: 'Active' } });
+    expect(JSON.stringify(traced.template.findResources('AWS::IAM::Policy'))).toContain(
+      'xray:PutTraceSegments',
     );
-    const manifest = JSON.parse(readFileSync(join(assembly.directory, manifestFile ?? ''), 'utf8')) as {
-      files: Record<string, { source: { path: string; packaging?: string } }>;
-    };
-    const zipped = Object.values(manifest.files).filter((file) => file.source.packaging === 'zip');
-    expect(zipped).toHaveLength(1);
-    expect(readdirSync(join(assembly.directory, zipped[0]?.source.path ?? '')).sort()).toEqual(['index.mjs']);
+    expect(JSON.stringify(defaults.template.findResources('AWS::IAM::Policy'))).not.toContain('xray:');
   });
 });
 

@@ -5,7 +5,12 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPackageEntry, lambdaBundlePath, projectRoot } from '../../scripts/esbuild-config.ts';
+import {
+  buildPackageEntry,
+  lambdaBundlePath,
+  projectRoot,
+  tracedLambdaBundlePath,
+} from '../../scripts/esbuild-config.ts';
 import {
   execFileAsync,
   installOffline,
@@ -41,6 +46,13 @@ class ShopStack extends Stack {
 
 const app = new App({ outdir: 'cdk.out' });
 const stack = new ShopStack(app, 'Shop');
+// The same construct with X-Ray tracing: the traced prebuilt bundle.
+new EnrollmentTokenApi(new Stack(app, 'TracedShop'), 'Passkeys', {
+  allowedOrigins: ['https://shop.example.com'],
+  cognitoUserPoolId: 'eu-west-1_AbC123',
+  cognitoClientIds: ['shopclient'],
+  tracing: true,
+});
 const findings = new cdkNag.AwsSolutionsChecks(undefined, { verbose: false })
   .validateScope(stack)
   .violations.flatMap((v) => v.violatingResources.map((r) => v.ruleName + ' ' + (r.constructPath ?? '')));
@@ -94,12 +106,13 @@ afterAll(() => {
 });
 
 describe(`npm pack of ${PACKAGE}`, () => {
-  it('holds the compiled construct, its declarations, the prebuilt Lambda bundle and the docs only', () => {
+  it('holds the compiled construct, its declarations, the two prebuilt Lambda bundles and the docs only', () => {
     const paths = contents.files.map((file) => file.path).sort();
     const declarations = paths.filter((path) => path.startsWith('dist/types/'));
     expect(paths.filter((path) => !path.startsWith('dist/types/'))).toEqual([
       'CHANGELOG.md',
       'README.md',
+      'dist/functions/generate-auth-token-traced/index.mjs',
       'dist/functions/generate-auth-token/index.mjs',
       'dist/lib/index.js',
       'package.json',
@@ -126,15 +139,19 @@ describe('a CDK app that installs the package', () => {
     expect(result.controlFindings).toBeGreaterThan(0);
     expect(result.functionPath).toBe('Shop/Passkeys/Function');
 
-    const template = JSON.parse(readFileSync(join(appDir, 'cdk.out/Shop.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, LambdaResource>)
-      .filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .filter((resource) => resource.Properties.Handler === 'index.handler');
-    expect(functions).toHaveLength(1);
-    const assetHash = String(functions[0]?.Properties.Code?.S3Key).replace(/\.zip$/, '');
-    const assetDir = join(appDir, 'cdk.out', `asset.${assetHash}`);
-    expect(readdirSync(assetDir)).toEqual(['index.mjs']);
-    expect(readFileSync(join(assetDir, 'index.mjs'))).toEqual(readFileSync(lambdaBundlePath));
+    const deployedBundle = (stackName: string) => {
+      const template = JSON.parse(readFileSync(join(appDir, `cdk.out/${stackName}.template.json`), 'utf8'));
+      const functions = Object.values(template.Resources as Record<string, LambdaResource>)
+        .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+        .filter((resource) => resource.Properties.Handler === 'index.handler');
+      expect(functions).toHaveLength(1);
+      const assetHash = String(functions[0]?.Properties.Code?.S3Key).replace(/\.zip$/, '');
+      const assetDir = join(appDir, 'cdk.out', `asset.${assetHash}`);
+      expect(readdirSync(assetDir)).toEqual(['index.mjs']);
+      return readFileSync(join(assetDir, 'index.mjs'));
+    };
+    expect(deployedBundle('Shop')).toEqual(readFileSync(lambdaBundlePath));
+    expect(deployedBundle('TracedShop')).toEqual(readFileSync(tracedLambdaBundlePath));
     expect(existsSync(join(appDir, 'node_modules/esbuild'))).toBe(false);
   }, 300_000);
 

@@ -3,7 +3,7 @@
 // timeout, no redirects and a size cap; only a 200 JSON body with an email counts as a session.
 // 401/403 mean "no session"; anything else is a 503, never a 200.
 import { createHash } from 'node:crypto';
-import { type BoundedResponse, boundedGet } from '../bounded-get.ts';
+import { type BoundedGet, type BoundedResponse, boundedGet } from '../bounded-get.ts';
 import type { IntrospectionSessionConfig } from '../config.ts';
 import { emailVerifiedClaim, isAcceptableEmail } from '../email.ts';
 import { BoundedGetError, DependencyUnavailableError, ForbiddenError, UnauthorizedError } from '../errors.ts';
@@ -24,6 +24,8 @@ const FORWARDABLE_COOKIE_VALUE = /^[\x20-\x7e]*$/;
 export interface IntrospectionOptions {
   readonly now?: () => number;
   readonly readSharedSecret: ReadSecret | undefined;
+  /** Asks the session endpoint (a traced GET when tracing is on). */
+  readonly get?: BoundedGet;
 }
 
 export function createIntrospectionVerifier(
@@ -31,6 +33,7 @@ export function createIntrospectionVerifier(
   options: IntrospectionOptions,
 ): (cookies: CookieJar) => Promise<string> {
   const now = options.now ?? Date.now;
+  const get = options.get ?? boundedGet;
   // Keyed by a hash of the forwarded cookies, never by their values.
   const cache = new Map<string, { email: string; expiresAt: number }>();
   const getSharedToken =
@@ -60,7 +63,7 @@ export function createIntrospectionVerifier(
     const headers: Record<string, string> = { Cookie: cookieHeader, Accept: 'application/json' };
     if (getSharedToken !== undefined) headers[INTROSPECTION_TOKEN_HEADER] = await getSharedToken();
 
-    const body = await callSessionEndpoint(config, headers);
+    const body = await callSessionEndpoint(get, config, headers);
     const email = body.email;
     if (email === undefined)
       throw new DependencyUnavailableError('introspection_unavailable', 'response has no email');
@@ -77,6 +80,7 @@ export function createIntrospectionVerifier(
 }
 
 async function callSessionEndpoint(
+  get: BoundedGet,
   config: IntrospectionSessionConfig,
   headers: Record<string, string>,
 ): Promise<Record<string, unknown>> {
@@ -84,7 +88,7 @@ async function callSessionEndpoint(
   let response: BoundedResponse;
   try {
     // No redirects are followed: a 3xx (e.g. to a login page) is not an answer.
-    response = await boundedGet(config.url, {
+    response = await get(config.url, {
       headers,
       timeoutMs: config.timeoutMs,
       maxBytes: MAX_INTROSPECTION_BODY_BYTES,

@@ -4,7 +4,7 @@
 // failed download, under the same cool-down as an outage.
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { boundedGet } from '../bounded-get.ts';
+import { type BoundedGet, boundedGet } from '../bounded-get.ts';
 import { BoundedGetError } from '../errors.ts';
 import { usableJwks } from './jwks-keys.ts';
 
@@ -17,6 +17,8 @@ export interface JwksFetcherOptions {
   /** After a failed download, fail fast for this long instead of asking the struggling endpoint again. */
   readonly failureCooldownMs?: number;
   readonly now?: () => number;
+  /** The download itself (a traced one when tracing is on). */
+  readonly get?: BoundedGet;
 }
 
 export class BoundedJwksFetcher implements Fetcher {
@@ -24,6 +26,7 @@ export class BoundedJwksFetcher implements Fetcher {
   readonly #rewriteUrl: (url: string) => string;
   readonly #failureCooldownMs: number;
   readonly #now: () => number;
+  readonly #get: BoundedGet;
   readonly #failedAt = new Map<string, { at: number; why: string }>();
 
   constructor(options: JwksFetcherOptions = {}) {
@@ -31,6 +34,7 @@ export class BoundedJwksFetcher implements Fetcher {
     this.#rewriteUrl = options.rewriteUrl ?? ((url) => url);
     this.#failureCooldownMs = options.failureCooldownMs ?? 0;
     this.#now = options.now ?? Date.now;
+    this.#get = options.get ?? boundedGet;
   }
 
   /** Forgets past failures, so the first request after a failed cold-start download tries again. */
@@ -55,9 +59,9 @@ export class BoundedJwksFetcher implements Fetcher {
   }
 
   async #download(uri: string): Promise<Buffer> {
-    let response: Awaited<ReturnType<typeof boundedGet>>;
+    let response: Awaited<ReturnType<BoundedGet>>;
     try {
-      response = await boundedGet(this.#rewriteUrl(uri), {
+      response = await this.#get(this.#rewriteUrl(uri), {
         timeoutMs: this.#timeoutMs,
         maxBytes: MAX_JWKS_BYTES,
       });

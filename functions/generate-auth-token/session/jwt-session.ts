@@ -21,6 +21,7 @@ import {
 } from 'aws-jwt-verify/error';
 import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import type { BoundedGet } from '../bounded-get.ts';
 import type { CognitoSessionConfig, JwtIssuerSessionConfig } from '../config.ts';
 import { emailVerifiedClaim, isAcceptableEmail } from '../email.ts';
 import { DependencyUnavailableError, ForbiddenError, type ReasonCode, UnauthorizedError } from '../errors.ts';
@@ -40,6 +41,8 @@ export interface JwtSessionOptions {
   readonly jwtIssuer: JwtIssuerSessionConfig | undefined;
   readonly now?: () => number;
   readonly jwksTimeoutMs?: number;
+  /** Downloads a JWKS (a traced GET when tracing is on). */
+  readonly get?: BoundedGet;
 }
 
 export interface JwtSessionVerifier {
@@ -76,6 +79,7 @@ export function createJwtSessionVerifier(options: JwtSessionOptions): JwtSession
   const cognitoEndpoint = options.cognitoJwksEndpoint;
   const fetcher = new BoundedJwksFetcher({
     timeoutMs: options.jwksTimeoutMs,
+    get: options.get,
     failureCooldownMs: JWKS_COOLDOWN_SECONDS * 1000,
     now,
     rewriteUrl:
