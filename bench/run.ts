@@ -1,10 +1,11 @@
 // `npm run bench` (after `npm run build`): one run on this machine, every section measured against
 // its floor or its peer in the same run. Writes bench/results/latest.{md,json} and the chart.
-// Options: --only=warm,cold,throughput,sizes,metrics (a subset, for tuning); BENCH_QUICK=1 shortens every section.
+// Options: --only=warm,cold,throughput,sizes,metrics,tracing (a subset, for tuning); BENCH_QUICK=1 shortens every section.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { tracedLambdaBundlePath } from '../scripts/esbuild-config.ts';
 import type { BenchReport } from './report/bench-report.ts';
 import { renderChart } from './report/chart.ts';
 import { renderMarkdown } from './report/markdown.ts';
@@ -12,13 +13,14 @@ import { type ColdResult, measureCold } from './sections/cold.ts';
 import { type MetricLinesResult, measureMetricLines } from './sections/metric-lines.ts';
 import { measureSizes } from './sections/sizes.ts';
 import { measureThroughput, type ThroughputResult } from './sections/throughput.ts';
+import { measureTracing, type TracingResult } from './sections/tracing.ts';
 import { measureWarm, type WarmResult } from './sections/warm.ts';
 import { childBuildDir, projectRoot } from './support/processes.ts';
 import { startBenchStand } from './support/stand.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
-const sections = new Set((onlyArg ?? 'sizes,warm,cold,throughput,metrics').split(','));
+const sections = new Set((onlyArg ?? 'sizes,warm,cold,throughput,metrics,tracing').split(','));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const bundlePath = join(projectRoot, 'dist/functions/generate-auth-token/index.mjs');
@@ -62,6 +64,15 @@ try {
     log('metric lines (small EMF writer vs Powertools Metrics)');
     metricLines = await measureMetricLines({ runs: quick ? 5 : 15, quick, log });
   }
+  let tracing: TracingResult | undefined;
+  if (sections.has('tracing')) {
+    log('tracing on vs off (fresh processes)');
+    tracing = await measureTracing(
+      stand,
+      { untraced: bundlePath, traced: tracedLambdaBundlePath },
+      { runs: quick ? 5 : 15, warmInvocations: quick ? 50 : 300, log },
+    );
+  }
   const cpu = cpus();
   report = {
     generatedAt: new Date().toISOString(),
@@ -81,6 +92,7 @@ try {
     throughput,
     sizes,
     metricLines,
+    tracing,
   };
 } finally {
   await stand.close();

@@ -4,6 +4,7 @@ import type { ColdResult } from '../sections/cold.ts';
 import type { MetricLinesResult } from '../sections/metric-lines.ts';
 import type { SizesResult } from '../sections/sizes.ts';
 import type { ThroughputResult } from '../sections/throughput.ts';
+import type { TracingResult } from '../sections/tracing.ts';
 import type { WarmResult } from '../sections/warm.ts';
 
 export interface BenchReport {
@@ -25,6 +26,7 @@ export interface BenchReport {
   readonly throughput?: ThroughputResult;
   readonly sizes?: SizesResult;
   readonly metricLines?: MetricLinesResult;
+  readonly tracing?: TracingResult;
 }
 
 export type Warm = WarmResult;

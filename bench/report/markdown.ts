@@ -11,9 +11,10 @@ import {
 import { table } from './markdown-table.ts';
 import { renderMetricLines } from './metric-lines.ts';
 import { renderCold, renderSecretsManager, renderSizes, renderThroughput, renderWarm } from './sections.ts';
+import { renderTracing } from './tracing.ts';
 
 export function renderMarkdown(report: BenchReport, chartFile: string): string {
-  const { warm, cold, throughput, sizes, metricLines } = report;
+  const { warm, cold, throughput, sizes, metricLines, tracing } = report;
   return [
     ...renderHeader(report),
     ...renderGoals(report),
@@ -23,6 +24,7 @@ export function renderMarkdown(report: BenchReport, chartFile: string): string {
     ...(throughput === undefined ? [] : renderThroughput(throughput)),
     ...(warm === undefined ? [] : renderSecretsManager(warm)),
     ...(metricLines === undefined ? [] : renderMetricLines(metricLines)),
+    ...(tracing === undefined ? [] : renderTracing(tracing)),
     ...renderMethod(),
   ].join('\n');
 }

@@ -46,14 +46,17 @@ function timeBare(): Promise<number> {
   });
 }
 
-interface LambdaRun {
+export interface LambdaRun {
   totalMs: number;
   bootMs: number;
   importMs: number;
   firstInvokeMs: number;
+  /** With BENCH_WARM_INVOCATIONS: the mean of the invocations after the first. */
+  warmPerInvokeMs?: number;
 }
 
-function timeLambda(childPath: string, env: Record<string, string>): Promise<LambdaRun> {
+/** One fresh process of bench/children/lambda-cold.ts: spawn to its result line, and its phases. */
+export function timeLambda(childPath: string, env: Record<string, string>): Promise<LambdaRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, [childPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,6 +80,7 @@ function timeLambda(childPath: string, env: Record<string, string>): Promise<Lam
           bootMs: result.bootMs,
           importMs: result.importMs,
           firstInvokeMs: result.firstInvokeMs,
+          warmPerInvokeMs: result.warmPerInvokeMs,
         });
     });
     child.once('exit', (code) => {

@@ -1,0 +1,107 @@
+// Tracing on against tracing off: the traced bundle (what a stack with `tracing: true` deploys) and
+// the default one, in fresh processes interleaved run by run, each with Lambda's tracing environment.
+// Per run: spawn to the first token, then the mean of warm invocations in the same process. The X-Ray
+// daemon is a UDP socket in this process that counts what arrives.
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { compileChild } from '../support/processes.ts';
+import { type BenchStand, bearerHeaders, proxyEvent } from '../support/stand.ts';
+import { type Summary, summarise } from '../support/stats.ts';
+import { type LambdaRun, timeLambda } from './cold.ts';
+
+export interface TracingCase {
+  readonly rawBytes: number;
+  readonly gzipBytes: number;
+  readonly totalMs: Summary;
+  readonly importMs: Summary;
+  readonly firstInvokeMs: Summary;
+  /** Mean per warm invocation within a run, in microseconds. */
+  readonly warmUs: Summary;
+}
+
+export interface TracingResult {
+  readonly runs: number;
+  readonly warmInvocations: number;
+  readonly untraced: TracingCase;
+  readonly traced: TracingCase;
+  /** Datagrams the daemon stand-in received per traced invocation (the first included; the untraced bundle sends none). */
+  readonly datagramsPerInvocation: number;
+}
+
+// What Lambda sets for a Node.js function with active tracing (the untraced bundle gets it too).
+const LAMBDA_TRACING_ENV = {
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+  LAMBDA_TASK_ROOT: '/var/task',
+  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  _HANDLER: 'index.handler',
+  BENCH_TRACE: '1',
+};
+
+function caseOf(bundlePath: string, runs: LambdaRun[]): TracingCase {
+  const bytes = readFileSync(bundlePath);
+  return {
+    rawBytes: bytes.length,
+    gzipBytes: gzipSync(bytes, { level: 9 }).length,
+    totalMs: summarise(runs.map((r) => r.totalMs)),
+    importMs: summarise(runs.map((r) => r.importMs)),
+    firstInvokeMs: summarise(runs.map((r) => r.firstInvokeMs)),
+    warmUs: summarise(runs.map((r) => (r.warmPerInvokeMs ?? 0) * 1000)),
+  };
+}
+
+export async function measureTracing(
+  stand: BenchStand,
+  bundles: { readonly untraced: string; readonly traced: string },
+  options: { runs: number; warmInvocations: number; log: (line: string) => void },
+): Promise<TracingResult> {
+  const child = await compileChild('bench/children/lambda-cold.ts', 'lambda-cold');
+  const daemon = createSocket('udp4');
+  let datagrams = 0;
+  daemon.on('message', () => {
+    datagrams += 1;
+  });
+  await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+  try {
+    const env = (bundlePath: string) => ({
+      PATH: process.env.PATH ?? '',
+      ...stand.env,
+      ...LAMBDA_TRACING_ENV,
+      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address() as AddressInfo).port}`,
+      BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href,
+      BENCH_EVENT: JSON.stringify(proxyEvent(bearerHeaders(stand))),
+      BENCH_WARM_INVOCATIONS: String(options.warmInvocations),
+    });
+    const untracedEnv = env(bundles.untraced);
+    const tracedEnv = env(bundles.traced);
+    // One unrecorded pass of each: the OS file cache, not the process, should be warm.
+    await timeLambda(child, untracedEnv);
+    await timeLambda(child, tracedEnv);
+
+    const untraced: LambdaRun[] = [];
+    const traced: LambdaRun[] = [];
+    datagrams = 0;
+    for (let run = 0; run < options.runs; run++) {
+      const steps = [
+        async () => untraced.push(await timeLambda(child, untracedEnv)),
+        async () => traced.push(await timeLambda(child, tracedEnv)),
+      ];
+      for (let k = 0; k < steps.length; k++)
+        await (steps[(k + run) % steps.length] as () => Promise<unknown>)();
+      if ((run + 1) % 5 === 0) options.log(`  tracing run ${run + 1}/${options.runs}`);
+    }
+    // UDP on loopback: give the last datagrams a moment.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return {
+      runs: options.runs,
+      warmInvocations: options.warmInvocations,
+      untraced: caseOf(bundles.untraced, untraced),
+      traced: caseOf(bundles.traced, traced),
+      datagramsPerInvocation: datagrams / (options.runs * (options.warmInvocations + 1)),
+    };
+  } finally {
+    await new Promise<void>((resolve) => daemon.close(() => resolve()));
+  }
+}
