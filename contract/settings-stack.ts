@@ -155,7 +155,7 @@ export const DEPLOYMENT_SETTINGS = {
     cdk: 'prop',
     kind: 'boolean',
     default: false,
-    doc: 'X-Ray tracing on the stage and the function',
+    doc: 'X-Ray tracing on the stage and the function, which then deploys the traced bundle (subsegments per outbound call)',
   },
   apiGatewayCloudWatchRole: {
     cdk: 'prop',

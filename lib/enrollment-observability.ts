@@ -233,17 +233,19 @@ export class EnrollmentObservability extends Construct {
         'NoTokensIssuedAlarm',
         new cloudwatch.MathExpression({
           // Requests to the token route alone: the function also serves outcome reports, and a device that
-          // cannot make a passkey reports without ever asking for a token.
-          expression: `IF(requests >= ${NO_TOKENS_MIN_REQUESTS} AND FILL(issued, 0) == 0, 1, 0)`,
+          // cannot make a passkey reports without ever asking for a token. `answered` counts the requests
+          // with a verified session (a token, a policy skip or the per-user limit): a rollout at 0% or
+          // users who all declined issue no token by design, and must not page anyone.
+          expression: `IF(requests >= ${NO_TOKENS_MIN_REQUESTS} AND FILL(answered, 0) == 0, 1, 0)`,
           usingMetrics: {
             requests: postMethod.metricCount(stage, { period, statistic: 'Sum' }),
-            issued: metrics.funnel.tokensIssued,
+            answered: metrics.funnel.tokenRequests,
           },
-          label: 'Token requests but no token issued',
+          label: 'Token requests but none answered (no token, no policy skip)',
           period,
         }),
         1,
-        `No token issued for 15 minutes while the token route got at least ${NO_TOKENS_MIN_REQUESTS} requests per 5 minutes: a broken key or session source refuses everyone.`,
+        `No token issued and no prompt skipped by the policy for 15 minutes while the token route got at least ${NO_TOKENS_MIN_REQUESTS} requests per 5 minutes: a broken key or session source refuses everyone.`,
         3,
       ),
       this.alarm(

@@ -280,7 +280,8 @@ export interface EnrollmentTokenApiProps {
    */
   readonly provisionedConcurrentExecutions?: number;
   /**
-   * X-Ray tracing on the stage and the function.
+   * X-Ray tracing on the stage and the function. The function then deploys the traced bundle: a subsegment
+   * for each Secrets Manager, DynamoDB, EventBridge, JWKS and session-endpoint call (costs: docs/deploy.md).
    * @default false
    */
   readonly tracing?: boolean;

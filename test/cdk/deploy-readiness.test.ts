@@ -274,17 +274,17 @@ describe('alarms on-call needs', () => {
     });
   });
 
-  it('alarms when no token is issued while the token route keeps being called', () => {
+  it('alarms when the token route keeps being called and no request is answered (a skip by policy is an answer)', () => {
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(requests >= 5 AND FILL(issued, 0) == 0, 1, 0)' }),
+        Match.objectLike({ Expression: 'IF(requests >= 5 AND FILL(answered, 0) == 0, 1, 0)' }),
         Match.objectLike({
           Id: 'requests',
           MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Count' }) }),
         }),
         Match.objectLike({
-          Id: 'issued',
-          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TokensIssued' }) }),
+          Id: 'answered',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'TokenRequests' }) }),
         }),
       ]),
       Threshold: 1,

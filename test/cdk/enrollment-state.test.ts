@@ -192,7 +192,7 @@ describe('the outcome route', () => {
     expect(alarms).not.toContain('enrollment-outcome');
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'IF(requests >= 5 AND FILL(issued, 0) == 0, 1, 0)' }),
+        Match.objectLike({ Expression: 'IF(requests >= 5 AND FILL(answered, 0) == 0, 1, 0)' }),
         Match.objectLike({
           Id: 'requests',
           MetricStat: Match.objectLike({
