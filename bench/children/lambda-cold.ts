@@ -8,7 +8,7 @@ type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: numbe
 
 // performance.now() counts from the process's time origin: this is the boot up to user code.
 const scriptStart = performance.now();
-const { BENCH_BUNDLE_URL, BENCH_EVENT, BENCH_TRACE, BENCH_WARM_INVOCATIONS } = process.env;
+const { BENCH_BUNDLE_URL, BENCH_EVENT, BENCH_TRACE, BENCH_SAMPLED, BENCH_WARM_INVOCATIONS } = process.env;
 if (!BENCH_BUNDLE_URL || !BENCH_EVENT) throw new Error('BENCH_BUNDLE_URL and BENCH_EVENT are required');
 const event = JSON.parse(BENCH_EVENT);
 // The function logs one JSON line per request on stdout; keep the result line easy to find.
@@ -25,10 +25,10 @@ const imported = performance.now();
 let invocations = 0;
 function invoke() {
   invocations += 1;
-  // With tracing, Lambda's runtime sets a fresh sampled trace header for each invocation.
+  // With tracing, Lambda's runtime sets a fresh trace header for each invocation (sampled unless BENCH_SAMPLED=0).
   if (BENCH_TRACE === '1') {
     const root = `1-${Math.floor(Date.now() / 1000).toString(16)}-${invocations.toString(16).padStart(24, '0')}`;
-    process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=53995c3f42cd8ad8;Sampled=1`;
+    process.env._X_AMZN_TRACE_ID = `Root=${root};Parent=53995c3f42cd8ad8;Sampled=${BENCH_SAMPLED ?? '1'}`;
   }
   return handler(event, {
     awsRequestId: `cold-start-${invocations}`,

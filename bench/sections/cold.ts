@@ -51,6 +51,8 @@ export interface LambdaRun {
   bootMs: number;
   importMs: number;
   firstInvokeMs: number;
+  /** Inside the child: process origin to the first answer (before any warm invocations). */
+  sinceOriginMs: number;
   /** With BENCH_WARM_INVOCATIONS: the mean of the invocations after the first. */
   warmPerInvokeMs?: number;
 }
@@ -80,6 +82,7 @@ export function timeLambda(childPath: string, env: Record<string, string>): Prom
           bootMs: result.bootMs,
           importMs: result.importMs,
           firstInvokeMs: result.firstInvokeMs,
+          sinceOriginMs: result.sinceOriginMs,
           warmPerInvokeMs: result.warmPerInvokeMs,
         });
     });

@@ -1,6 +1,6 @@
 // Tracing on against tracing off: the traced bundle (what a stack with `tracing: true` deploys) and
 // the default one, in fresh processes interleaved run by run, each with Lambda's tracing environment.
-// Per run: spawn to the first token, then the mean of warm invocations in the same process. The X-Ray
+// Per run: process start to the first token, then the mean of warm invocations in the same process. The X-Ray
 // daemon is a UDP socket in this process that counts what arrives.
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { type LambdaRun, timeLambda } from './cold.ts';
 export interface TracingCase {
   readonly rawBytes: number;
   readonly gzipBytes: number;
-  readonly totalMs: Summary;
+  /** Process start to the first token, on the child's own clock (the warm invocations come after). */
+  readonly firstTokenMs: Summary;
   readonly importMs: Summary;
   readonly firstInvokeMs: Summary;
   /** Mean per warm invocation within a run, in microseconds. */
@@ -27,8 +28,12 @@ export interface TracingResult {
   readonly warmInvocations: number;
   readonly untraced: TracingCase;
   readonly traced: TracingCase;
+  /** The traced bundle with every invocation unsampled (most requests under X-Ray's default rule). */
+  readonly tracedUnsampled: TracingCase;
   /** Datagrams the daemon stand-in received per traced invocation (the first included; the untraced bundle sends none). */
   readonly datagramsPerInvocation: number;
+  /** Datagrams that arrived while the unsampled runs ran (expected: none). */
+  readonly unsampledDatagrams: number;
 }
 
 // What Lambda sets for a Node.js function with active tracing (the untraced bundle gets it too).
@@ -45,7 +50,7 @@ function caseOf(bundlePath: string, runs: LambdaRun[]): TracingCase {
   return {
     rawBytes: bytes.length,
     gzipBytes: gzipSync(bytes, { level: 9 }).length,
-    totalMs: summarise(runs.map((r) => r.totalMs)),
+    firstTokenMs: summarise(runs.map((r) => r.sinceOriginMs)),
     importMs: summarise(runs.map((r) => r.importMs)),
     firstInvokeMs: summarise(runs.map((r) => r.firstInvokeMs)),
     warmUs: summarise(runs.map((r) => (r.warmPerInvokeMs ?? 0) * 1000)),
@@ -76,17 +81,26 @@ export async function measureTracing(
     });
     const untracedEnv = env(bundles.untraced);
     const tracedEnv = env(bundles.traced);
+    const unsampledEnv = { ...tracedEnv, BENCH_SAMPLED: '0' };
     // One unrecorded pass of each: the OS file cache, not the process, should be warm.
     await timeLambda(child, untracedEnv);
     await timeLambda(child, tracedEnv);
 
     const untraced: LambdaRun[] = [];
     const traced: LambdaRun[] = [];
+    const unsampled: LambdaRun[] = [];
     datagrams = 0;
+    let unsampledDatagrams = 0;
     for (let run = 0; run < options.runs; run++) {
       const steps = [
         async () => untraced.push(await timeLambda(child, untracedEnv)),
         async () => traced.push(await timeLambda(child, tracedEnv)),
+        async () => {
+          // Unsampled invocations send nothing: keep their (absent) datagrams out of the count.
+          const before = datagrams;
+          unsampled.push(await timeLambda(child, unsampledEnv));
+          unsampledDatagrams += datagrams - before;
+        },
       ];
       for (let k = 0; k < steps.length; k++)
         await (steps[(k + run) % steps.length] as () => Promise<unknown>)();
@@ -99,7 +113,10 @@ export async function measureTracing(
       warmInvocations: options.warmInvocations,
       untraced: caseOf(bundles.untraced, untraced),
       traced: caseOf(bundles.traced, traced),
-      datagramsPerInvocation: datagrams / (options.runs * (options.warmInvocations + 1)),
+      tracedUnsampled: caseOf(bundles.traced, unsampled),
+      datagramsPerInvocation:
+        (datagrams - unsampledDatagrams) / (options.runs * (options.warmInvocations + 1)),
+      unsampledDatagrams,
     };
   } finally {
     await new Promise<void>((resolve) => daemon.close(() => resolve()));
