@@ -26,6 +26,7 @@ const SLOW_TESTS = [
   'test/hardening/faults-secrets-manager.test.ts',
   'test/hardening/faults-jwks-and-secrets.test.ts',
   'test/function/bundle.test.ts',
+  'test/function/traced-bundle.test.ts',
   'test/function/handler-secrets-manager-failures.test.ts',
   'test/web-snippet/bundle-size.test.ts',
   'test/cdk/enrollment-token-stack.test.ts',
