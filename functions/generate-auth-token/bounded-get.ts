@@ -19,8 +19,6 @@ export interface BoundedGetOptions {
   readonly maxBytes: number;
 }
 
-export type BoundedGet = (url: string, options: BoundedGetOptions) => Promise<BoundedResponse>;
-
 export function boundedGet(url: string, options: BoundedGetOptions): Promise<BoundedResponse> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
@@ -65,3 +63,6 @@ export function boundedGet(url: string, options: BoundedGetOptions): Promise<Bou
     request.end();
   });
 }
+
+/** boundedGet's shape: what a traced GET (call-tracing.ts) must keep. */
+export type BoundedGet = typeof boundedGet;

@@ -4,7 +4,7 @@
 // failed download, under the same cool-down as an outage.
 import { FetchError, NonRetryableFetchError } from 'aws-jwt-verify/error';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { type BoundedGet, boundedGet } from '../bounded-get.ts';
+import { type BoundedGet, type BoundedResponse, boundedGet } from '../bounded-get.ts';
 import { BoundedGetError } from '../errors.ts';
 import { usableJwks } from './jwks-keys.ts';
 
@@ -59,7 +59,7 @@ export class BoundedJwksFetcher implements Fetcher {
   }
 
   async #download(uri: string): Promise<Buffer> {
-    let response: Awaited<ReturnType<BoundedGet>>;
+    let response: BoundedResponse;
     try {
       response = await this.#get(this.#rewriteUrl(uri), {
         timeoutMs: this.#timeoutMs,
