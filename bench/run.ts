@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { tracedLambdaBundlePath } from '../scripts/esbuild-config.ts';
+import { lambdaBundlePath as bundlePath, tracedLambdaBundlePath } from '../scripts/esbuild-config.ts';
 import type { BenchReport } from './report/bench-report.ts';
 import { renderChart } from './report/chart.ts';
 import { renderMarkdown } from './report/markdown.ts';
@@ -23,7 +23,6 @@ const onlyArg = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--
 const sections = new Set((onlyArg ?? 'sizes,warm,cold,throughput,metrics,tracing').split(','));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const bundlePath = join(projectRoot, 'dist/functions/generate-auth-token/index.mjs');
 if (!existsSync(bundlePath))
   throw new Error('dist/functions/generate-auth-token/index.mjs is missing: run `npm run build` first');
 

@@ -2,11 +2,10 @@
 // the default one, in fresh processes interleaved run by run, each with Lambda's tracing environment.
 // Per run: process start to the first token, then the mean of warm invocations in the same process. The X-Ray
 // daemon is a UDP socket in this process that counts what arrives.
-import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gzipBytes } from '../../scripts/esbuild-config.ts';
+import { LAMBDA_TRACING_ENV, startXRayDaemonStandIn } from '../../test/support/xray-daemon-stand-in.ts';
 import { compileChild } from '../support/processes.ts';
 import { type BenchStand, bearerHeaders, proxyEvent } from '../support/stand.ts';
 import { type Summary, summarise } from '../support/stats.ts';
@@ -36,20 +35,10 @@ export interface TracingResult {
   readonly unsampledDatagrams: number;
 }
 
-// What Lambda sets for a Node.js function with active tracing (the untraced bundle gets it too).
-const LAMBDA_TRACING_ENV = {
-  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-  LAMBDA_TASK_ROOT: '/var/task',
-  AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  _HANDLER: 'index.handler',
-  BENCH_TRACE: '1',
-};
-
 function caseOf(bundlePath: string, runs: LambdaRun[]): TracingCase {
-  const bytes = readFileSync(bundlePath);
   return {
-    rawBytes: bytes.length,
-    gzipBytes: gzipSync(bytes, { level: 9 }).length,
+    rawBytes: statSync(bundlePath).size,
+    gzipBytes: gzipBytes(bundlePath),
     firstTokenMs: summarise(runs.map((r) => r.sinceOriginMs)),
     importMs: summarise(runs.map((r) => r.importMs)),
     firstInvokeMs: summarise(runs.map((r) => r.firstInvokeMs)),
@@ -63,18 +52,16 @@ export async function measureTracing(
   options: { runs: number; warmInvocations: number; log: (line: string) => void },
 ): Promise<TracingResult> {
   const child = await compileChild('bench/children/lambda-cold.ts', 'lambda-cold');
-  const daemon = createSocket('udp4');
-  let datagrams = 0;
-  daemon.on('message', () => {
-    datagrams += 1;
-  });
-  await new Promise<void>((resolve) => daemon.bind(0, '127.0.0.1', resolve));
+  const daemon = await startXRayDaemonStandIn();
+  const datagramCount = () => daemon.received.length;
   try {
     const env = (bundlePath: string) => ({
       PATH: process.env.PATH ?? '',
       ...stand.env,
+      // Both bundles get Lambda's tracing environment; only the traced one acts on it.
       ...LAMBDA_TRACING_ENV,
-      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(daemon.address() as AddressInfo).port}`,
+      BENCH_TRACE: '1',
+      AWS_XRAY_DAEMON_ADDRESS: daemon.address,
       BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href,
       BENCH_EVENT: JSON.stringify(proxyEvent(bearerHeaders(stand))),
       BENCH_WARM_INVOCATIONS: String(options.warmInvocations),
@@ -89,7 +76,7 @@ export async function measureTracing(
     const untraced: LambdaRun[] = [];
     const traced: LambdaRun[] = [];
     const unsampled: LambdaRun[] = [];
-    datagrams = 0;
+    daemon.received.length = 0;
     let unsampledDatagrams = 0;
     for (let run = 0; run < options.runs; run++) {
       const steps = [
@@ -97,9 +84,9 @@ export async function measureTracing(
         async () => traced.push(await timeLambda(child, tracedEnv)),
         async () => {
           // Unsampled invocations send nothing: keep their (absent) datagrams out of the count.
-          const before = datagrams;
+          const before = datagramCount();
           unsampled.push(await timeLambda(child, unsampledEnv));
-          unsampledDatagrams += datagrams - before;
+          unsampledDatagrams += datagramCount() - before;
         },
       ];
       for (let k = 0; k < steps.length; k++)
@@ -115,10 +102,10 @@ export async function measureTracing(
       traced: caseOf(bundles.traced, traced),
       tracedUnsampled: caseOf(bundles.traced, unsampled),
       datagramsPerInvocation:
-        (datagrams - unsampledDatagrams) / (options.runs * (options.warmInvocations + 1)),
+        (datagramCount() - unsampledDatagrams) / (options.runs * (options.warmInvocations + 1)),
       unsampledDatagrams,
     };
   } finally {
-    await new Promise<void>((resolve) => daemon.close(() => resolve()));
+    await daemon.close();
   }
 }

@@ -3,9 +3,7 @@
 // invocation and the subsegments go over UDP to the X-Ray daemon, here a socket on 127.0.0.1. What an
 // operator would see in the X-Ray console is what reaches that socket.
 import { spawn } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOME_PATH } from '../../contract/http.ts';
 import { gzipBytes, lambdaBundlePath, tracedLambdaBundlePath } from '../../scripts/esbuild-config.ts';
@@ -23,6 +21,12 @@ import {
   type SiteSessionEndpoint,
   startSiteSessionEndpoint,
 } from '../support/site-session-endpoint.ts';
+import {
+  LAMBDA_TRACING_ENV,
+  startXRayDaemonStandIn,
+  type XRayDaemonStandIn,
+  type XRaySubsegment,
+} from '../support/xray-daemon-stand-in.ts';
 
 // Runs in the child. Like the Lambda runtime: no trace id during init, a fresh one per invocation.
 const LOADER = `
@@ -45,51 +49,18 @@ for (const [index, event] of events.entries()) {
 process.stdout.write('RESULT ' + JSON.stringify(results) + '\\n');
 `;
 
-interface XRaySubsegment {
-  readonly name: string;
-  readonly id: string;
-  readonly trace_id: string;
-  readonly parent_id: string;
-  readonly type: string;
-  readonly namespace?: string;
-  readonly start_time: number;
-  readonly end_time?: number;
-  readonly fault?: boolean;
-  readonly error?: boolean;
-  readonly annotations?: Record<string, unknown>;
-  readonly metadata?: Record<string, unknown>;
-  readonly aws?: Record<string, unknown>;
-  readonly http?: { request?: { method?: string; url?: string }; response?: { status?: number } };
-}
-
-/** The X-Ray daemon's UDP port: each datagram is a JSON header line and one (sub)segment document. */
-async function startDaemonStandIn() {
-  const received: string[] = [];
-  const socket: Socket = createSocket('udp4');
-  socket.on('message', (message) => received.push(message.toString('utf8')));
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const address = `127.0.0.1:${(socket.address() as AddressInfo).port}`;
-  const documents = () =>
-    received.map((datagram) => {
-      const [header, body] = datagram.split('\n');
-      expect(JSON.parse(header ?? '')).toEqual({ format: 'json', version: 1 });
-      return JSON.parse(body ?? '') as XRaySubsegment;
-    });
-  return { address, received, documents, close: () => new Promise<void>((r) => socket.close(() => r())) };
-}
-
 let stand: Stand;
 let dynamo: LocalDynamo;
 let eventBridge: EventBridgeStandIn;
 let site: SiteSessionEndpoint;
-let daemon: Awaited<ReturnType<typeof startDaemonStandIn>>;
+let daemon: XRayDaemonStandIn;
 beforeAll(async () => {
   [stand, dynamo, eventBridge, site, daemon] = await Promise.all([
     startStand(),
     startLocalDynamo('traced-state'),
     startEventBridgeStandIn(),
     startSiteSessionEndpoint(),
-    startDaemonStandIn(),
+    startXRayDaemonStandIn(),
   ]);
 });
 afterAll(() =>
@@ -103,12 +74,7 @@ async function invokeTraced(env: Record<string, string>, events: object[], after
     env: {
       PATH: process.env.PATH,
       ...env,
-      // What Lambda sets for a Node.js function with active tracing.
-      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-      LAMBDA_TASK_ROOT: '/var/task',
-      _HANDLER: 'index.handler',
-      AWS_LAMBDA_FUNCTION_NAME: 'enrollment',
-      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      ...LAMBDA_TRACING_ENV,
       AWS_XRAY_DAEMON_ADDRESS: daemon.address,
       BUNDLE_URL: new URL(`file://${tracedLambdaBundlePath}`).href,
       EVENTS_JSON: JSON.stringify(events),
